@@ -1,0 +1,123 @@
+/**
+ * The gateway's configuration: one validated object read from the environment
+ * (and an optional .env file). A wrong value stops start-up with the variable
+ * named. Every variable here is documented in the README with its default.
+ */
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(0, 65535).default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GWS_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  SIMULATOR_PORT: int(0, 65535).default(0),
+  UPSTREAM_CONNECT_TIMEOUT_MS: int(1, 600_000).default(3_000),
+  UPSTREAM_TIMEOUT_MS: int(1, 600_000).default(10_000),
+  SESSION_CACHE_MAX: int(1, 1_000_000).default(10_000),
+  SESSION_IDLE_TTL_MS: int(1_000, 86_400_000).default(30 * 60_000),
+  ACK_TIMEOUT_MS: int(1, 600_000).default(10_000),
+  EVENT_PAIRING_WINDOW_MS: int(0, 60_000).default(300),
+  SUBSCRIBER_QUEUE_MAX: int(1, 1_000_000).default(1_000),
+  COMETD_IDLE_GRACE_MS: int(0, 3_600_000).default(15_000),
+  COMETD_BACKOFF_INITIAL_MS: int(1, 600_000).default(500),
+  COMETD_BACKOFF_MAX_MS: int(1, 3_600_000).default(30_000),
+  WS_CONNECTION_INIT_TIMEOUT_MS: int(1, 600_000).default(3_000),
+  WS_KEEPALIVE_MS: int(0, 600_000).default(12_000),
+  WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 10_000).default(20),
+  SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+  PLAYGROUND: bool.optional(),
+  INTROSPECTION: bool.optional(),
+  CORS_ORIGINS: csv.default([]),
+});
+
+export type Env = z.input<typeof schema>;
+
+export interface GatewayConfig {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  logLevel: string;
+  /** Web Services origin; undefined = start the built-in simulator. */
+  gwsBaseUrl: string | undefined;
+  simulatorPort: number;
+  upstream: { connectTimeoutMs: number; timeoutMs: number };
+  sessions: { max: number; idleTtlMs: number };
+  events: {
+    ackTimeoutMs: number;
+    pairingWindowMs: number;
+    subscriberQueueMax: number;
+    cometdIdleGraceMs: number;
+    cometdBackoff: { initialMs: number; maxMs: number };
+  };
+  ws: { connectionInitTimeoutMs: number; keepAliveMs: number; maxSubscriptionsPerConnection: number };
+  shutdownGraceMs: number;
+  playground: boolean;
+  introspection: boolean;
+  corsOrigins: string[];
+}
+
+/** Thrown when the environment is invalid; the message names each variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
+  // Empty strings mean "unset" so that `FOO=` in a .env file falls back to the default.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    gwsBaseUrl: e.GWS_BASE_URL,
+    simulatorPort: e.SIMULATOR_PORT,
+    upstream: { connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS, timeoutMs: e.UPSTREAM_TIMEOUT_MS },
+    sessions: { max: e.SESSION_CACHE_MAX, idleTtlMs: e.SESSION_IDLE_TTL_MS },
+    events: {
+      ackTimeoutMs: e.ACK_TIMEOUT_MS,
+      pairingWindowMs: e.EVENT_PAIRING_WINDOW_MS,
+      subscriberQueueMax: e.SUBSCRIBER_QUEUE_MAX,
+      cometdIdleGraceMs: e.COMETD_IDLE_GRACE_MS,
+      cometdBackoff: { initialMs: e.COMETD_BACKOFF_INITIAL_MS, maxMs: e.COMETD_BACKOFF_MAX_MS },
+    },
+    ws: {
+      connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS,
+      keepAliveMs: e.WS_KEEPALIVE_MS,
+      maxSubscriptionsPerConnection: e.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    },
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    playground: e.PLAYGROUND ?? !production,
+    introspection: e.INTROSPECTION ?? !production,
+    corsOrigins: e.CORS_ORIGINS,
+  };
+}
+
+/** Loads `.env` from the working directory into process.env when present (Node's own loader). */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+/** A config for tests: defaults plus overrides, without touching process.env. */
+export function testConfig(overrides: Record<string, string> = {}): GatewayConfig {
+  return loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...overrides });
+}

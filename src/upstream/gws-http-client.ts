@@ -1,0 +1,201 @@
+/**
+ * The Web Services HTTP client: one configured `got` instance (explicit
+ * timeouts, no retries, JSON), the CSRF bootstrap with GET /api/v2/me, and the
+ * mapping of every upstream failure to a contract error code.
+ *
+ * A POST is sent at most twice: once, and once more after a 401/403 or a lost
+ * session, with a fresh session and token. That retry is safe because GWS
+ * changes nothing on an errored request (gws-notes.md); nothing else is retried.
+ */
+import { got, RequestError, TimeoutError, type Got, type Response } from 'got';
+import type { GraphQLError } from 'graphql';
+import { ErrorCode, gatewayError, unauthenticated, upstreamRejected } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { GwsSession } from './gws-session.js';
+
+/** GWS's response envelope: every body has statusCode; errors add statusMessage. */
+export interface GwsEnvelope {
+  statusCode: number;
+  statusMessage?: string;
+  [key: string]: unknown;
+}
+
+export interface GwsHttpClientOptions {
+  /** GWS origin, e.g. https://gws.example.com */
+  baseUrl: string;
+  connectTimeoutMs: number;
+  /** Whole-request timeout. */
+  timeoutMs: number;
+  logger: Logger;
+}
+
+/** GWS statusCode for "not authenticated". */
+const GWS_NOT_AUTHENTICATED = 20;
+const BOOTSTRAP_PATH = '/api/v2/me';
+const SYSTEM_UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ECONNABORTED',
+]);
+
+type Attempt = { kind: 'ok'; envelope: GwsEnvelope } | { kind: 'session-lost'; status: number; envelope?: GwsEnvelope };
+
+export class GwsHttpClient {
+  readonly #http: Got;
+  readonly #logger: Logger;
+  readonly baseUrl: string;
+
+  constructor(options: GwsHttpClientOptions) {
+    this.baseUrl = options.baseUrl;
+    this.#logger = options.logger;
+    this.#http = got.extend({
+      prefixUrl: options.baseUrl,
+      timeout: { connect: options.connectTimeoutMs, request: options.timeoutMs },
+      retry: { limit: 0 },
+      throwHttpErrors: false,
+      followRedirect: false,
+      headers: { accept: 'application/json', 'user-agent': 'outbound-graphql-gateway' },
+    });
+  }
+
+  /** GET a GWS resource in the user's session. */
+  async get(session: GwsSession, path: string, signal?: AbortSignal): Promise<GwsEnvelope> {
+    return this.#withSessionRetry(session, () => this.#send(session, 'GET', path, undefined, signal));
+  }
+
+  /** POST a GWS operation in the user's session, with its CSRF token. */
+  async post(session: GwsSession, path: string, body: object, signal?: AbortSignal): Promise<GwsEnvelope> {
+    return this.#withSessionRetry(session, async () => {
+      await this.#ensureCsrf(session, signal);
+      return this.#send(session, 'POST', path, body, signal);
+    });
+  }
+
+  /**
+   * Starts a GWS session for this credential (GET /api/v2/me), keeping its
+   * cookies and CSRF token. Used by the CometD session before a handshake.
+   */
+  async refreshSession(session: GwsSession, signal?: AbortSignal): Promise<void> {
+    session.reset();
+    await this.#ensureCsrf(session, signal);
+  }
+
+  /** Makes sure the user has a GWS session (cookies and CSRF token), starting one if needed. */
+  async ensureSession(session: GwsSession, signal?: AbortSignal): Promise<void> {
+    await this.#ensureCsrf(session, signal);
+  }
+
+  async #withSessionRetry(session: GwsSession, attempt: () => Promise<Attempt>): Promise<GwsEnvelope> {
+    const first = await attempt();
+    if (first.kind === 'ok') return first.envelope;
+    this.#logger.info({ session: session.key, status: first.status }, 'GWS session lost or refused; starting a new one');
+    session.reset();
+    const second = await attempt();
+    if (second.kind === 'ok') return second.envelope;
+    throw refusal(second);
+  }
+
+  async #ensureCsrf(session: GwsSession, signal?: AbortSignal): Promise<void> {
+    if (session.csrf) return;
+    session.bootstrapping ??= this.#bootstrap(session, signal).finally(() => {
+      session.bootstrapping = undefined;
+    });
+    await session.bootstrapping;
+  }
+
+  async #bootstrap(session: GwsSession, signal?: AbortSignal): Promise<void> {
+    const result = await this.#send(session, 'GET', BOOTSTRAP_PATH, undefined, signal);
+    if (result.kind !== 'ok') throw refusal(result);
+  }
+
+  async #send(
+    session: GwsSession,
+    method: 'GET' | 'POST',
+    path: string,
+    body: object | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Attempt> {
+    const headers: Record<string, string> = { authorization: session.authorization };
+    if (method !== 'GET' && session.csrf?.token) headers[session.csrf.header] = session.csrf.token;
+    const started = performance.now();
+    let response: Response<string>;
+    try {
+      response = await this.#http(path.replace(/^\//, ''), {
+        method,
+        headers,
+        cookieJar: session.jar,
+        ...(body !== undefined ? { json: body } : {}),
+        ...(signal ? { signal } : {}),
+      });
+    } catch (error) {
+      throw this.#transportError(error, method, path);
+    }
+    this.#logger.debug(
+      { method, path, status: response.statusCode, ms: Math.round(performance.now() - started) },
+      'GWS response',
+    );
+    if (method === 'GET') rememberCsrf(session, response);
+    const envelope = parseEnvelope(response);
+    const status = response.statusCode;
+    if (status === 401 || status === 403 || envelope?.statusCode === GWS_NOT_AUTHENTICATED) {
+      return envelope ? { kind: 'session-lost', status, envelope } : { kind: 'session-lost', status };
+    }
+    if (!envelope) {
+      throw gatewayError(
+        ErrorCode.UPSTREAM_UNAVAILABLE,
+        `GWS answered ${method} ${path} with HTTP ${status} and no GWS response body`,
+        { upstreamHttpStatus: status },
+      );
+    }
+    if (envelope.statusCode !== 0) throw upstreamRejected(envelope.statusCode, envelope.statusMessage);
+    return { kind: 'ok', envelope };
+  }
+
+  #transportError(error: unknown, method: string, path: string): GraphQLError | unknown {
+    if (error instanceof TimeoutError) {
+      return gatewayError(ErrorCode.UPSTREAM_TIMEOUT, `GWS did not answer ${method} ${path} in time (${error.event})`);
+    }
+    if (error instanceof RequestError) {
+      if (error.name === 'AbortError' || error.code === 'ERR_ABORTED') return error;
+      const code = error.code;
+      this.#logger.warn({ method, path, code }, 'GWS unreachable');
+      if (SYSTEM_UNAVAILABLE_CODES.has(code) || code.startsWith('E')) {
+        return gatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, `Cannot reach GWS (${code})`, { upstreamErrorCode: code });
+      }
+    }
+    return error;
+  }
+}
+
+function rememberCsrf(session: GwsSession, response: Response<string>): void {
+  const header = response.headers['x-csrf-header'];
+  const token = response.headers['x-csrf-token'];
+  if (typeof header === 'string' && typeof token === 'string' && header && token) {
+    session.csrf = { header, token };
+  } else if (response.statusCode < 400 && !session.csrf) {
+    // A GWS without CSRF protection: remember that the bootstrap was done.
+    session.csrf = { header: 'x-csrf-token-unused', token: '' };
+  }
+}
+
+function parseEnvelope(response: Response<string>): GwsEnvelope | undefined {
+  if (!response.body) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(response.body);
+    if (parsed && typeof parsed === 'object' && typeof (parsed as GwsEnvelope).statusCode === 'number') {
+      return parsed as GwsEnvelope;
+    }
+  } catch {
+    // Not JSON: an HTML error page of a proxy, say. The caller reports it.
+  }
+  return undefined;
+}
+
+/** What a refused second attempt means to the client. */
+function refusal(attempt: Exclude<Attempt, { kind: 'ok' }>): GraphQLError {
+  if (attempt.status === 403 && attempt.envelope?.statusCode !== GWS_NOT_AUTHENTICATED) {
+    return gatewayError(ErrorCode.FORBIDDEN, `GWS refused the request: ${attempt.envelope?.statusMessage ?? 'HTTP 403'}`, {
+      upstreamStatusCode: attempt.envelope?.statusCode ?? null,
+      upstreamMessage: attempt.envelope?.statusMessage ?? null,
+    });
+  }
+  return unauthenticated('GWS rejected the credentials');
+}

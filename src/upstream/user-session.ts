@@ -1,0 +1,62 @@
+/**
+ * Everything the gateway holds for one credential: its upstream HTTP session
+ * and, once someone needs live events, its event stream (whose CometD session
+ * rides on the same cookie jar). Kept in the SessionStore; never shared
+ * between credentials.
+ */
+import type { EventStreamStatus, AcknowledgementWaiter, UserEventStream } from '../events/user-event-stream.js';
+import type { OutboundRecordEventFilter } from '../events/event-filter.js';
+import type { OutboundRecordEventModel } from '../events/outbound-record-event.js';
+import type { SubscriberQueue } from '../events/subscriber-queue.js';
+import { GwsSession } from './gws-session.js';
+import type { StoredSession } from './session-store.js';
+
+export type EventStreamFactory = (session: UserSession) => UserEventStream;
+
+export class UserSession implements StoredSession {
+  readonly key: string;
+  readonly gws: GwsSession;
+  readonly #createStream: EventStreamFactory;
+  readonly #ackTimeoutMs: number;
+  #stream: UserEventStream | undefined;
+
+  constructor(authorization: string, createStream: EventStreamFactory, ackTimeoutMs: number) {
+    this.gws = new GwsSession(authorization);
+    this.key = this.gws.key;
+    this.#createStream = createStream;
+    this.#ackTimeoutMs = ackTimeoutMs;
+  }
+
+  /** The user's live event stream, created on first need. */
+  get events(): UserEventStream {
+    this.#stream ??= this.#createStream(this);
+    return this.#stream;
+  }
+
+  subscribe(filter?: OutboundRecordEventFilter | null): Promise<SubscriberQueue<OutboundRecordEventModel>> {
+    return this.events.subscribe(filter);
+  }
+
+  awaitAcknowledgement(referenceId: string): AcknowledgementWaiter {
+    return this.events.waitForAcknowledgement(referenceId, this.#ackTimeoutMs);
+  }
+
+  eventStreamStatus(): EventStreamStatus {
+    return this.#stream ? this.#stream.status() : { state: 'IDLE', subscribers: 0, lastEventAt: null };
+  }
+
+  isBusy(): boolean {
+    return this.#stream?.isBusy() ?? false;
+  }
+
+  async dispose(): Promise<void> {
+    const stream = this.#stream;
+    this.#stream = undefined;
+    await stream?.dispose();
+    this.gws.reset();
+  }
+
+  toJSON(): { key: string } {
+    return { key: this.key };
+  }
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(4000);
+    expect(c.host).toBe('0.0.0.0');
+    expect(c.gwsBaseUrl).toBeUndefined();
+    expect(c.playground).toBe(true);
+    expect(c.introspection).toBe(true);
+    expect(c.events.ackTimeoutMs).toBe(10_000);
+  });
+
+  it('turns playground and introspection off in production unless enabled', () => {
+    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ playground: false, introspection: false });
+    expect(loadConfig({ NODE_ENV: 'production', PLAYGROUND: 'true' }).playground).toBe(true);
+  });
+
+  it('names the variable of a wrong value', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ GWS_BASE_URL: 'ftp://x' })).toThrow(/GWS_BASE_URL/);
+    expect(() => loadConfig({ ACK_TIMEOUT_MS: '-5' })).toThrow(/ACK_TIMEOUT_MS/);
+  });
+
+  it('strips a trailing slash of GWS_BASE_URL and treats empty values as unset', () => {
+    expect(loadConfig({ GWS_BASE_URL: 'https://gws.example.com/' }).gwsBaseUrl).toBe('https://gws.example.com');
+    expect(loadConfig({ GWS_BASE_URL: '' }).gwsBaseUrl).toBeUndefined();
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example' }).corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+  });
+});
