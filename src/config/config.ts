@@ -38,6 +38,15 @@ const schema = z.object({
   WS_KEEPALIVE_MS: int(0, 600_000).default(12_000),
   WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 10_000).default(20),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+  RATE_LIMIT_POINTS: int(1, 1_000_000_000).default(600),
+  RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(60),
+  MAX_QUERY_DEPTH: int(1, 100).default(10),
+  MAX_ALIASES: int(0, 1_000).default(15),
+  MAX_TOKENS: int(10, 100_000).default(2_000),
+  MAX_QUERY_COST: int(1, 1_000_000).default(5_000),
+  MAX_BODY_BYTES: int(1_024, 10_485_760).default(102_400),
+  CIRCUIT_BREAKER_ERROR_PERCENT: int(1, 100).default(50),
+  CIRCUIT_BREAKER_RESET_MS: int(100, 600_000).default(10_000),
   PLAYGROUND: bool.optional(),
   INTROSPECTION: bool.optional(),
   CORS_ORIGINS: csv.default([]),
@@ -64,6 +73,16 @@ export interface GatewayConfig {
   };
   ws: { connectionInitTimeoutMs: number; keepAliveMs: number; maxSubscriptionsPerConnection: number };
   shutdownGraceMs: number;
+  limits: {
+    rateLimitPoints: number;
+    rateLimitWindowSeconds: number;
+    maxDepth: number;
+    maxAliases: number;
+    maxTokens: number;
+    maxCost: number;
+    maxBodyBytes: number;
+  };
+  circuitBreaker: { errorThresholdPercent: number; resetTimeoutMs: number };
   playground: boolean;
   introspection: boolean;
   corsOrigins: string[];
@@ -106,6 +125,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxSubscriptionsPerConnection: e.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
     },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    limits: {
+      rateLimitPoints: e.RATE_LIMIT_POINTS,
+      rateLimitWindowSeconds: e.RATE_LIMIT_WINDOW_SECONDS,
+      maxDepth: e.MAX_QUERY_DEPTH,
+      maxAliases: e.MAX_ALIASES,
+      maxTokens: e.MAX_TOKENS,
+      maxCost: e.MAX_QUERY_COST,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+    },
+    circuitBreaker: { errorThresholdPercent: e.CIRCUIT_BREAKER_ERROR_PERCENT, resetTimeoutMs: e.CIRCUIT_BREAKER_RESET_MS },
     playground: e.PLAYGROUND ?? !production,
     introspection: e.INTROSPECTION ?? !production,
     corsOrigins: e.CORS_ORIGINS,

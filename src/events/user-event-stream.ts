@@ -30,6 +30,14 @@ export interface UpstreamHandlers {
 
 export type UpstreamSourceFactory = (handlers: UpstreamHandlers) => UpstreamEventSource;
 
+/** Counts what happens to events, for metrics; every member optional. */
+export interface EventStreamObserver {
+  received?(): void;
+  delivered?(): void;
+  dropped?(count: number): void;
+  acknowledgement?(outcome: 'ok' | 'timeout' | 'error' | 'cancelled', seconds: number): void;
+}
+
 export interface UserEventStreamOptions {
   userKey: string;
   bus: EventBus;
@@ -38,6 +46,7 @@ export interface UserEventStreamOptions {
   idleGraceMs: number;
   subscriberQueueMax: number;
   logger: Logger;
+  observer?: EventStreamObserver;
 }
 
 export interface AcknowledgementWaiter {
@@ -71,6 +80,7 @@ export class UserEventStream {
       windowMs: options.pairingWindowMs,
       emit: (event) => {
         this.#lastEventAt = event.receivedAt;
+        this.#o.observer?.received?.();
         this.#o.bus.publish(this.#o.userKey, { kind: 'event', event });
       },
     });
@@ -88,7 +98,12 @@ export class UserEventStream {
     unsubscribe = this.#o.bus.subscribe(this.#o.userKey, (message: BusMessage) => {
       if (message.kind === 'end') queue.end({ end: true, code: message.code, message: message.message });
       else if (matchesFilter(message.event, filter)) {
-        if (!queue.push(message.event)) this.#o.logger.warn({ session: this.#o.userKey }, 'subscriber too slow: ended');
+        const backlog = queue.size;
+        if (queue.push(message.event)) this.#o.observer?.delivered?.();
+        else if (!queue.closed) {
+          this.#o.observer?.dropped?.(backlog + 1);
+          this.#o.logger.warn({ session: this.#o.userKey, backlog }, 'subscriber too slow: ended');
+        }
       }
     });
     this.#queues.add(queue);
@@ -107,9 +122,13 @@ export class UserEventStream {
     promise.catch(() => undefined); // a cancelled waiter's rejection is nobody's concern
     let release: (() => void) | undefined;
     let done = false;
+    const started = performance.now();
     const finish = (error: Error | undefined, event?: OutboundRecordEventModel): void => {
       if (done) return;
       done = true;
+      const code = (error as { extensions?: { code?: unknown } } | undefined)?.extensions?.code;
+      const outcome = !error ? 'ok' : code === ErrorCode.ACKNOWLEDGEMENT_TIMEOUT ? 'timeout' : error.message === 'cancelled' ? 'cancelled' : 'error';
+      this.#o.observer?.acknowledgement?.(outcome, (performance.now() - started) / 1000);
       clearTimeout(timer);
       unsubscribe();
       release?.();

@@ -2,6 +2,7 @@
 import { unauthenticated } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { GatewayServices } from '../server/services.js';
+import type { UserSession } from '../upstream/user-session.js';
 
 export interface GatewayContext {
   requestId: string;
@@ -22,6 +23,17 @@ export function parseAuthorization(value: unknown): string | undefined {
   const trimmed = value.trim();
   if (trimmed.length === 0 || trimmed.length > MAX_CREDENTIAL_LENGTH || !CREDENTIAL.test(trimmed)) return undefined;
   return trimmed;
+}
+
+/**
+ * The user session of this request's credential, after the rate limit:
+ * UNAUTHENTICATED or RATE_LIMITED before anything goes upstream.
+ */
+export async function authorize(context: GatewayContext): Promise<UserSession> {
+  const authorization = requireAuthorization(context);
+  const user = context.services.sessions.get(authorization);
+  await context.services.rateLimit.consume(user.key);
+  return user;
 }
 
 /** The credential of this request, or UNAUTHENTICATED before anything goes upstream. */

@@ -7,9 +7,9 @@
  * session, with a fresh session and token. That retry is safe because GWS
  * changes nothing on an errored request (gws-notes.md); nothing else is retried.
  */
-import { got, RequestError, TimeoutError, type Got, type Response } from 'got';
 import type { GraphQLError } from 'graphql';
-import { ErrorCode, gatewayError, unauthenticated, upstreamRejected } from '../errors.js';
+import { got, RequestError, TimeoutError, type Got, type Response } from 'got';
+import { ErrorCode, errorCodeOf, gatewayError, unauthenticated, upstreamRejected } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { GwsSession } from './gws-session.js';
 
@@ -27,25 +27,26 @@ export interface GwsHttpClientOptions {
   /** Whole-request timeout. */
   timeoutMs: number;
   logger: Logger;
+  /** Told of every finished request: outcome is the HTTP status or the error code. */
+  onRequestDone?: (method: string, outcome: string, seconds: number) => void;
 }
 
 /** GWS statusCode for "not authenticated". */
 const GWS_NOT_AUTHENTICATED = 20;
 const BOOTSTRAP_PATH = '/api/v2/me';
-const SYSTEM_UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ECONNABORTED',
-]);
 
 type Attempt = { kind: 'ok'; envelope: GwsEnvelope } | { kind: 'session-lost'; status: number; envelope?: GwsEnvelope };
 
 export class GwsHttpClient {
   readonly #http: Got;
   readonly #logger: Logger;
+  readonly #onRequestDone: GwsHttpClientOptions['onRequestDone'];
   readonly baseUrl: string;
 
   constructor(options: GwsHttpClientOptions) {
     this.baseUrl = options.baseUrl;
     this.#logger = options.logger;
+    this.#onRequestDone = options.onRequestDone;
     this.#http = got.extend({
       prefixUrl: options.baseUrl,
       timeout: { connect: options.connectTimeoutMs, request: options.timeoutMs },
@@ -126,8 +127,11 @@ export class GwsHttpClient {
         ...(signal ? { signal } : {}),
       });
     } catch (error) {
-      throw this.#transportError(error, method, path);
+      const mapped = this.#transportError(error, method, path);
+      this.#onRequestDone?.(method, errorCodeOf(mapped) ?? 'ERROR', (performance.now() - started) / 1000);
+      throw mapped;
     }
+    this.#onRequestDone?.(method, String(response.statusCode), (performance.now() - started) / 1000);
     this.#logger.debug(
       { method, path, status: response.statusCode, ms: Math.round(performance.now() - started) },
       'GWS response',
@@ -149,17 +153,22 @@ export class GwsHttpClient {
     return { kind: 'ok', envelope };
   }
 
-  #transportError(error: unknown, method: string, path: string): GraphQLError | unknown {
+  /**
+   * Maps a got failure to a contract error. Never passes a got error on: its
+   * enumerable `options` hold the request headers (the credential), which a
+   * logger's error serializer would print.
+   */
+  #transportError(error: unknown, method: string, path: string): unknown {
     if (error instanceof TimeoutError) {
       return gatewayError(ErrorCode.UPSTREAM_TIMEOUT, `GWS did not answer ${method} ${path} in time (${error.event})`);
     }
     if (error instanceof RequestError) {
-      if (error.name === 'AbortError' || error.code === 'ERR_ABORTED') return error;
-      const code = error.code;
-      this.#logger.warn({ method, path, code }, 'GWS unreachable');
-      if (SYSTEM_UNAVAILABLE_CODES.has(code) || code.startsWith('E')) {
-        return gatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, `Cannot reach GWS (${code})`, { upstreamErrorCode: code });
+      if (error.name === 'AbortError' || error.code === 'ERR_ABORTED') {
+        return gatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, `The request to GWS was cancelled (${method} ${path})`);
       }
+      const code = error.code || 'ERR_UPSTREAM';
+      this.#logger.warn({ method, path, code }, 'GWS unreachable');
+      return gatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, `Cannot reach GWS (${code})`, { upstreamErrorCode: code });
     }
     return error;
   }

@@ -1,5 +1,5 @@
 /** Query: the user's devices (where devicePath comes from) and the state of their live events. */
-import { requireAuthorization } from '../context.js';
+import { authorize, requireAuthorization } from '../context.js';
 import type { QueryResolvers } from '../generated/resolvers-types.js';
 
 interface GwsDevice {
@@ -11,8 +11,7 @@ interface GwsDevice {
 
 export const queryResolvers: QueryResolvers = {
   devices: async (_parent, _args, context) => {
-    const authorization = requireAuthorization(context);
-    const user = context.services.sessions.get(authorization);
+    const user = await authorize(context);
     const envelope = await context.services.gws.get(user.gws, '/api/v2/me/devices', context.signal);
     const devices = Array.isArray(envelope['devices']) ? (envelope['devices'] as GwsDevice[]) : [];
     return devices

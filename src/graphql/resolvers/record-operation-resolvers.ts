@@ -5,9 +5,10 @@
  * so a fast event cannot be missed), and POSTs upstream.
  */
 import type { GraphQLResolveInfo } from 'graphql';
+import { errorCodeOf } from '../../errors.js';
 import { buildUpstreamRequest } from '../../operations/build-request.js';
 import { RECORD_OPERATIONS, type RecordOperation } from '../../operations/record-operations.js';
-import { requireAuthorization, type GatewayContext } from '../context.js';
+import { authorize, type GatewayContext } from '../context.js';
 import type { MutationResolvers, RecordOperationResultResolvers } from '../generated/resolvers-types.js';
 import type { RecordOperationResultModel } from '../mappers.js';
 import { selectsField } from './selection.js';
@@ -23,10 +24,9 @@ async function runRecordOperation(
   context: GatewayContext,
   info: GraphQLResolveInfo,
 ): Promise<RecordOperationResultModel> {
-  const authorization = requireAuthorization(context);
+  const user = await authorize(context);
   const request = buildUpstreamRequest(op, args.recordHandle, args.input);
-  const { sessions, gws } = context.services;
-  const user = sessions.get(authorization);
+  const { gws } = context.services;
   const waiter = selectsField(info, 'acknowledgement') ? user.awaitAcknowledgement(request.referenceId) : undefined;
   context.logger.info({ operation: op.operationName, referenceId: request.referenceId, session: user.key }, 'record operation');
   try {
@@ -45,11 +45,28 @@ async function runRecordOperation(
   }
 }
 
+/** Runs the operation and counts its outcome (ok, or the error code). */
+async function countedRecordOperation(
+  op: RecordOperation,
+  args: RecordOperationArgs,
+  context: GatewayContext,
+  info: GraphQLResolveInfo,
+): Promise<RecordOperationResultModel> {
+  try {
+    const result = await runRecordOperation(op, args, context, info);
+    context.services.metrics.operations.inc({ operation: op.operationName, outcome: 'ok' });
+    return result;
+  } catch (error) {
+    context.services.metrics.operations.inc({ operation: op.operationName, outcome: errorCodeOf(error) ?? 'INTERNAL_SERVER_ERROR' });
+    throw error;
+  }
+}
+
 export const recordOperationMutations: MutationResolvers = Object.fromEntries(
   RECORD_OPERATIONS.map((op) => [
     op.mutation,
     (_parent: unknown, args: RecordOperationArgs, context: GatewayContext, info: GraphQLResolveInfo) =>
-      runRecordOperation(op, args, context, info),
+      countedRecordOperation(op, args, context, info),
   ]),
 );
 

@@ -7,14 +7,13 @@
 import { ErrorCode, gatewayError } from '../../errors.js';
 import type { OutboundRecordEventModel } from '../../events/outbound-record-event.js';
 import { isQueueEnd, type QueueItem } from '../../events/subscriber-queue.js';
-import { requireAuthorization } from '../context.js';
+import { authorize } from '../context.js';
 import type { SubscriptionResolvers } from '../generated/resolvers-types.js';
 
 export const subscriptionResolvers: SubscriptionResolvers = {
   outboundRecordEvents: {
     subscribe: async (_parent, args, context) => {
-      const authorization = requireAuthorization(context);
-      const user = context.services.sessions.get(authorization);
+      const user = await authorize(context);
       return user.subscribe(args.filter ?? null);
     },
     resolve: (item: QueueItem<OutboundRecordEventModel>) => {

@@ -1,0 +1,141 @@
+/**
+ * Assembles the gateway on one Node http.Server: Express 5 with Apollo Server
+ * (POST/GET /graphql), graphql-ws on the same path, health endpoints, and an
+ * explicit shutdown order: stop accepting, drain HTTP, close graphql-ws
+ * clients (1001), then close every upstream session.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import cors from 'cors';
+import express, { type Request } from 'express';
+import type { GraphQLSchema } from 'graphql';
+import type { GatewayConfig } from '../config/config.js';
+import { parseAuthorization, type GatewayContext } from '../graphql/context.js';
+import { createFormatError } from '../graphql/format-error.js';
+import { createSchema } from '../graphql/schema.js';
+import type { Logger } from '../logger.js';
+import { createServices, disposeServices, type EventSourceFactory, type GatewayServices } from './services.js';
+import { attachGraphqlWs } from './graphql-ws-server.js';
+import { createReadiness } from './readiness.js';
+import type { GwsHttpClient } from '../upstream/gws-http-client.js';
+import type { RequestHandler } from 'express';
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  /** The GWS origin to use (the simulator's when GWS_BASE_URL is unset). */
+  gwsBaseUrl: string;
+  logger: Logger;
+  openEventSource: (gws: GwsHttpClient, logger: Logger) => EventSourceFactory;
+  /** Served before Apollo on GET /graphql for browsers (the playground). */
+  playground?: RequestHandler;
+}
+
+export interface Gateway {
+  readonly url: string;
+  readonly wsUrl: string;
+  readonly httpServer: Server;
+  readonly services: GatewayServices;
+  readonly schema: GraphQLSchema;
+  /** Idempotent; resolves when everything is closed. */
+  stop(): Promise<void>;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config, logger } = options;
+  const services = createServices(config, options.gwsBaseUrl, logger, options.openEventSource);
+  const schema = createSchema();
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  const formatError = createFormatError({ development: config.env === 'development', logger });
+  const ws = attachGraphqlWs({ httpServer, schema, services, formatError });
+
+  const wsDrain: ApolloServerPlugin = {
+    async serverWillStart() {
+      return { drainServer: async () => { await ws.dispose(); } };
+    },
+  };
+  const apollo = new ApolloServer<GatewayContext>({
+    schema,
+    formatError,
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: config.env === 'development',
+    // We own SIGINT/SIGTERM (main.ts) so the shutdown order stays ours.
+    stopOnTerminationSignals: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
+      wsDrain,
+      ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
+
+  const readiness = createReadiness(options.gwsBaseUrl, config.upstream.connectTimeoutMs);
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const upstream = await readiness();
+    res.status(upstream.reachable ? 200 : 503).json({ status: upstream.reachable ? 'ready' : 'unavailable', upstream });
+  });
+  if (options.playground) app.get('/graphql', options.playground);
+  app.use(
+    '/graphql',
+    cors<cors.CorsRequest>({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, credentials: false }),
+    express.json({ limit: '100kb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const requestId = requestIdOf(req);
+        res.setHeader('x-request-id', requestId);
+        const controller = new AbortController();
+        res.on('close', () => {
+          if (!res.writableFinished) controller.abort();
+        });
+        return {
+          requestId,
+          logger: logger.child({ requestId }),
+          authorization: parseAuthorization(req.headers.authorization),
+          services,
+          signal: controller.signal,
+        };
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${host}:${address.port}/graphql`;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    wsUrl: url.replace(/^http/, 'ws'),
+    httpServer,
+    services,
+    schema,
+    stop: () =>
+      (stopping ??= (async () => {
+        await apollo.stop(); // drains HTTP, then disposes graphql-ws (1001 Going away)
+        await disposeServices(services); // disconnects every upstream CometD session
+      })()),
+  };
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function requestIdOf(req: Request): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}

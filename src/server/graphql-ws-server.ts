@@ -1,0 +1,83 @@
+/**
+ * graphql-ws on the gateway's http.Server, at the same path as HTTP GraphQL.
+ * The credential comes from the connection_init payload ({ authorization });
+ * a connection without one is accepted, and each of its operations fails with
+ * UNAUTHENTICATED (the same answer HTTP gives), which a client shows instead
+ * of a reconnect loop.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { Disposable } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { ErrorCode } from '../errors.js';
+import { parseAuthorization, type GatewayContext } from '../graphql/context.js';
+import type { GatewayServices } from './services.js';
+
+export interface GraphqlWsOptions {
+  httpServer: Server;
+  schema: GraphQLSchema;
+  services: GatewayServices;
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  path?: string;
+}
+
+export interface GraphqlWsServer extends Disposable {
+  readonly wsServer: WebSocketServer;
+  /** Open sockets. */
+  connectionCount(): number;
+}
+
+export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
+  const { services, formatError } = options;
+  const { config, logger } = services;
+  const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path ?? '/graphql', maxPayload: 100 * 1024 });
+  const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
+    errors.map((e) => formatError(e.toJSON(), e.originalError ?? e));
+
+  const disposable = useServer<Record<string, unknown> | undefined, { connectionId: string }>(
+    {
+      schema: options.schema,
+      connectionInitWaitTimeout: config.ws.connectionInitTimeoutMs,
+      onConnect: (ctx) => {
+        ctx.extra.connectionId = randomUUID();
+        logger.debug({ connectionId: ctx.extra.connectionId }, 'graphql-ws connection');
+        return true;
+      },
+      onSubscribe: (ctx) => {
+        // ctx.subscriptions already holds the new id here.
+        if (Object.keys(ctx.subscriptions).length > config.ws.maxSubscriptionsPerConnection) {
+          return [
+            new GraphQLError(`At most ${config.ws.maxSubscriptionsPerConnection} operations per connection`, {
+              extensions: { code: ErrorCode.RATE_LIMITED },
+            }),
+          ];
+        }
+        return undefined;
+      },
+      context: (ctx, id): GatewayContext => {
+        const params = ctx.connectionParams ?? {};
+        const connectionId = ctx.extra.connectionId ?? 'unknown';
+        return {
+          requestId: `${connectionId}:${id}`,
+          logger: logger.child({ connectionId, operationId: id }),
+          authorization: parseAuthorization(params['authorization'] ?? params['Authorization']),
+          services,
+        };
+      },
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: format(result.errors) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => format(errors),
+    },
+    wsServer,
+    config.ws.keepAliveMs,
+  );
+  return {
+    wsServer,
+    connectionCount: () => wsServer.clients.size,
+    dispose: async () => {
+      await disposable.dispose(); // closes every client with 1001 Going away
+    },
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * The long-lived parts of the gateway, created once and passed to resolvers
+ * through the context. disposeServices is the last step of shutdown.
+ */
+import type { GatewayConfig } from '../config/config.js';
+import { InMemoryEventBus, type EventBus } from '../events/event-bus.js';
+import { UserEventStream, type UpstreamEventSource, type UpstreamHandlers } from '../events/user-event-stream.js';
+import type { Logger } from '../logger.js';
+import { GatewayMetrics } from '../observability/metrics.js';
+import { createRateLimit, type RateLimit } from './rate-limit.js';
+import { GwsHttpClient } from '../upstream/gws-http-client.js';
+import { SessionStore } from '../upstream/session-store.js';
+import { UserSession } from '../upstream/user-session.js';
+
+/** Opens a user's upstream event source (their CometD session). */
+export type EventSourceFactory = (user: UserSession, handlers: UpstreamHandlers) => UpstreamEventSource;
+
+export interface GatewayServices {
+  config: GatewayConfig;
+  logger: Logger;
+  gws: GwsHttpClient;
+  bus: EventBus;
+  sessions: SessionStore<UserSession>;
+  metrics: GatewayMetrics;
+  rateLimit: RateLimit;
+}
+
+export function createServices(
+  config: GatewayConfig,
+  gwsBaseUrl: string,
+  logger: Logger,
+  openEventSource: (gws: GwsHttpClient, logger: Logger) => EventSourceFactory,
+): GatewayServices {
+  const metrics = new GatewayMetrics();
+  const gws = new GwsHttpClient({
+    baseUrl: gwsBaseUrl,
+    connectTimeoutMs: config.upstream.connectTimeoutMs,
+    timeoutMs: config.upstream.timeoutMs,
+    logger: logger.child({ component: 'gws-http' }),
+    onRequestDone: (method, outcome, seconds) => metrics.upstreamDuration.observe({ method, outcome }, seconds),
+  });
+  const observer = {
+    received: () => metrics.eventsReceived.inc(),
+    delivered: () => metrics.eventsDelivered.inc(),
+    dropped: (n: number) => metrics.eventsDropped.inc(n),
+    acknowledgement: (outcome: string, seconds: number) => metrics.ackWait.observe({ outcome }, seconds),
+  };
+  const bus = new InMemoryEventBus();
+  const openSource = openEventSource(gws, logger.child({ component: 'cometd' }));
+  const sessions = new SessionStore<UserSession>({
+    max: config.sessions.max,
+    idleTtlMs: config.sessions.idleTtlMs,
+    create: (authorization) =>
+      new UserSession(
+        authorization,
+        (user) =>
+          new UserEventStream({
+            userKey: user.key,
+            bus,
+            openSource: (handlers) => openSource(user, handlers),
+            pairingWindowMs: config.events.pairingWindowMs,
+            idleGraceMs: config.events.cometdIdleGraceMs,
+            subscriberQueueMax: config.events.subscriberQueueMax,
+            logger: logger.child({ component: 'events' }),
+            observer,
+          }),
+        config.events.ackTimeoutMs,
+      ),
+  });
+  metrics.attach({
+    sessions: () => {
+      let subscriptions = 0;
+      const cometdByState: Record<string, number> = {};
+      for (const user of sessions.values()) {
+        const status = user.eventStreamStatus();
+        subscriptions += status.subscribers;
+        if (status.state !== 'IDLE') cometdByState[status.state] = (cometdByState[status.state] ?? 0) + 1;
+      }
+      return { subscriptions, cometdByState };
+    },
+  });
+  const rateLimit = createRateLimit({
+    points: config.limits.rateLimitPoints,
+    windowSeconds: config.limits.rateLimitWindowSeconds,
+    onLimited: () => metrics.rateLimited.inc(),
+  });
+  return { config, logger, gws, bus, sessions, metrics, rateLimit };
+}
+
+export async function disposeServices(services: GatewayServices): Promise<void> {
+  await services.sessions.clear();
+}

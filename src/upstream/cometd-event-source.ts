@@ -1,0 +1,53 @@
+/**
+ * A user's upstream event source: their CometD session on GWS's
+ * /api/v2/notifications, riding on the same cookie jar as their REST calls.
+ * Before the first handshake the user's HTTP session is made sure of; when a
+ * handshake is refused, the HTTP session is started anew once.
+ */
+import { errorCodeOf, ErrorCode } from '../errors.js';
+import { INTERNAL_CHANNEL, OUTBOUND_CHANNEL } from '../events/outbound-record-event.js';
+import type { Logger } from '../logger.js';
+import type { EventSourceFactory } from '../server/services.js';
+import { CometdSession } from './cometd/index.js';
+import type { GwsHttpClient } from './gws-http-client.js';
+
+export const NOTIFICATIONS_PATH = '/api/v2/notifications';
+export const SUBSCRIBED_CHANNELS = [OUTBOUND_CHANNEL, INTERNAL_CHANNEL] as const;
+
+export interface CometdEventSourceOptions {
+  backoff: { initialMs: number; maxMs: number };
+}
+
+export function cometdEventSources(options: CometdEventSourceOptions) {
+  return (gws: GwsHttpClient, logger: Logger): EventSourceFactory =>
+    (user, handlers) => {
+      const session = new CometdSession({
+        url: `${gws.baseUrl}${NOTIFICATIONS_PATH}`,
+        cookieJar: user.gws.jar,
+        channels: SUBSCRIBED_CHANNELS,
+        onMessage: handlers.onMessage,
+        onStateChange: handlers.onStateChange,
+        reauthenticate: async () => {
+          try {
+            await gws.refreshSession(user.gws);
+            return true;
+          } catch (error) {
+            // Refused credentials end the session; anything else (GWS down) is retried with backoff.
+            return errorCodeOf(error) !== ErrorCode.UNAUTHENTICATED;
+          }
+        },
+        backoff: options.backoff,
+        logger: logger.child({ session: user.key }),
+      });
+      return {
+        get state() {
+          return session.state;
+        },
+        start: async () => {
+          await gws.ensureSession(user.gws);
+          await session.start();
+        },
+        dispose: () => session.dispose(),
+      };
+    };
+}

@@ -1,0 +1,173 @@
+/**
+ * The long-polling transport of one user's CometD session. It sends each
+ * Bayeux request with `got` and that user's own cookie jar and headers,
+ * instead of cometd-nodejs-client's XMLHttpRequest, whose cookie store is one
+ * per process and leaks sessions between users of the same GWS host
+ * (gws-notes.md, "The Node CometD client").
+ */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { got } from 'got';
+import type { CookieJar } from 'tough-cookie';
+import type { Logger } from '../../logger.js';
+import { LongPollingTransport, XHR_STATE, type XhrLike, type XhrSendPacket } from './adapter.js';
+import { loggableError } from './loggable.js';
+
+/** What the transport needs from its session. */
+export interface SessionTransportOptions {
+  /** The user's jar, read before and written after every request. */
+  cookieJar: () => CookieJar;
+  /** Extra headers per request (Authorization, CSRF header, ...). */
+  headers: () => Record<string, string>;
+  logger: Logger;
+}
+
+/** A transport-level failure, stripped of anything got keeps (options, headers). */
+export class TransportRequestError extends Error {
+  /** System or got error code, e.g. ECONNREFUSED, ETIMEDOUT, ERR_ABORTED. */
+  readonly code: string | undefined;
+
+  constructor(message: string, code: string | undefined) {
+    super(message);
+    this.name = 'TransportRequestError';
+    this.code = code;
+  }
+}
+
+/** How a request pretends to be an XMLHttpRequest for RequestTransport. */
+interface PendingRequest extends XhrLike {
+  readyState: number;
+  status: number;
+}
+
+// Keeps CometD's own timer (maxNetworkDelay, plus the long-poll timeout for
+// /meta/connect) the one that normally fires; got's timeout is the backstop
+// that guarantees no request outlives its session by much.
+const BACKSTOP_MARGIN_MS = 1_000;
+
+/** A per-session long-polling transport; register one per CometD instance. */
+export class SessionLongPollingTransport extends LongPollingTransport {
+  readonly #options: SessionTransportOptions;
+  // One keep-alive pool per session, so dispose can close its sockets.
+  readonly #agents = {
+    http: new HttpAgent({ keepAlive: true }),
+    https: new HttpsAgent({ keepAlive: true }),
+  };
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #aborts = new Set<AbortController>();
+  #closed = false;
+
+  constructor(options: SessionTransportOptions) {
+    super();
+    this.#options = options;
+  }
+
+  /** Requests sent and not yet answered. */
+  get inFlightCount(): number {
+    return this.#inFlight.size;
+  }
+
+  override xhrSend(packet: XhrSendPacket): XhrLike {
+    const controller = new AbortController();
+    const request: PendingRequest = {
+      readyState: XHR_STATE.OPENED,
+      status: 0,
+      abort: () => controller.abort(),
+    };
+    if (this.#closed) {
+      // Answer asynchronously, as a real request would, so the client's
+      // failure handling runs after it has recorded this request.
+      queueMicrotask(() => {
+        request.readyState = XHR_STATE.DONE;
+        this.#notify(() => packet.onError('transport closed'));
+      });
+      return request;
+    }
+    this.#aborts.add(controller);
+    const exchange = this.#exchange(packet, request, controller.signal).finally(() => {
+      this.#aborts.delete(controller);
+      this.#inFlight.delete(exchange);
+    });
+    this.#inFlight.add(exchange);
+    return request;
+  }
+
+  async #exchange(packet: XhrSendPacket, request: PendingRequest, signal: AbortSignal): Promise<void> {
+    let outcome: () => void;
+    try {
+      const response = await got.post(packet.url, {
+        body: packet.body,
+        headers: this.#headers(packet),
+        cookieJar: this.#options.cookieJar(),
+        // A Set-Cookie a browser would refuse must not fail the exchange.
+        ignoreInvalidCookies: true,
+        agent: this.#agents,
+        timeout: { request: this.#timeoutMs() },
+        retry: { limit: 0 },
+        throwHttpErrors: false,
+        followRedirect: false,
+        responseType: 'text',
+        signal,
+      });
+      request.status = response.statusCode;
+      outcome =
+        response.statusCode === 200
+          ? () => packet.onSuccess(response.body)
+          : () => packet.onError(response.statusMessage ?? `HTTP ${response.statusCode}`);
+    } catch (error) {
+      const failure = toTransportError(error);
+      outcome = () => packet.onError(failure.message, failure);
+    }
+    request.readyState = XHR_STATE.DONE;
+    this.#notify(outcome);
+  }
+
+  #headers(packet: XhrSendPacket): Record<string, string> {
+    const headers: Record<string, string> = {};
+    for (const source of [packet.headers ?? {}, this.#options.headers()]) {
+      for (const [name, value] of Object.entries(source)) {
+        // Cookies come from the jar only: a second Cookie header would be
+        // exactly the kind of mix-up this transport exists to prevent.
+        if (name.toLowerCase() !== 'cookie') headers[name] = value;
+      }
+    }
+    headers['content-type'] = 'application/json;charset=UTF-8';
+    headers['user-agent'] ??= 'outbound-graphql-gateway';
+    return headers;
+  }
+
+  #timeoutMs(): number {
+    return this.configuration.maxNetworkDelay + (this.advice.timeout ?? 0) + BACKSTOP_MARGIN_MS;
+  }
+
+  #notify(outcome: () => void): void {
+    try {
+      outcome();
+    } catch (error) {
+      // The client catches its own handlers' errors; this is a last guard so
+      // a bug can never become an unhandled rejection.
+      this.#options.logger.error({ err: loggableError(error) }, 'CometD transport callback failed');
+    }
+  }
+
+  /**
+   * Stops for good: aborts every request in flight, fails any later one at
+   * once, closes the session's sockets, and resolves when every request has
+   * been answered to the client.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const controller of this.#aborts) controller.abort();
+    await Promise.allSettled([...this.#inFlight]);
+    this.#agents.http.destroy();
+    this.#agents.https.destroy();
+  }
+}
+
+function toTransportError(error: unknown): TransportRequestError {
+  if (error instanceof Error) {
+    const code = (error as Error & { code?: unknown }).code;
+    return new TransportRequestError(error.message, typeof code === 'string' ? code : undefined);
+  }
+  return new TransportRequestError(String(error), undefined);
+}

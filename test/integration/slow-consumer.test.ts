@@ -1,0 +1,80 @@
+/**
+ * A subscriber that stops reading is ended with SUBSCRIBER_TOO_SLOW once its
+ * bounded queue overflows; another subscriber of the same user keeps getting
+ * every event, and the gateway's memory for the slow one stays bounded.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { AGENT1, startStack, subscribe, untilSubscribed, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ env: { SUBSCRIBER_QUEUE_MAX: '50', EVENT_PAIRING_WINDOW_MS: '0' } });
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+const QUERY = 'subscription { outboundRecordEvents { referenceId record { campaignName } } }';
+
+/** A raw graphql-transport-ws client whose TCP reading we can pause. */
+async function rawSubscriber(url: string): Promise<{ socket: WebSocket; messages: { type: string; payload?: unknown }[] }> {
+  const socket = new WebSocket(url, 'graphql-transport-ws');
+  const messages: { type: string; payload?: unknown }[] = [];
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.once('open', () => {
+      socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: AGENT1 } }));
+    });
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { type: string; payload?: unknown };
+      messages.push(message);
+      if (message.type === 'connection_ack') {
+        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: QUERY } }));
+        resolve();
+      }
+    });
+  });
+  return { socket, messages };
+}
+
+it('ends only the slow subscriber, and the fast one gets every event', async () => {
+  const slow = await rawSubscriber(stack.gateway.wsUrl);
+  const fast = subscribe<{ outboundRecordEvents: { referenceId: string } }>(stack.wsClient(AGENT1), QUERY);
+  await untilSubscribed(stack, AGENT1, 2);
+  // Stop reading: the kernel buffers fill, then the gateway's queue for this subscriber.
+  (slow.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+
+  const big = 'C'.repeat(64 * 1024);
+  const total = 400;
+  const batch = 25; // below the queue bound: a reader that keeps up never overflows
+  for (let i = 0; i < total; i += batch) {
+    for (let j = i; j < i + batch; j++) {
+      stack.simulator.publish('agent1', '/v2/me/outbound', {
+        notificationType: 'RecordRejectAcknowledge',
+        messageType: 'OutboundRecordMessage',
+        referenceId: `flood-${j}`,
+        record: { recordHandle: 1, campaignName: big },
+      });
+    }
+    await fast.waitFor(i + batch, 10_000);
+  }
+  expect(fast.results.map((r) => r.data?.outboundRecordEvents.referenceId)).toEqual(
+    Array.from({ length: total }, (_, i) => `flood-${i}`),
+  );
+  // Only the fast subscriber is left on the user's stream.
+  const user = stack.gateway.services.sessions.peek(AGENT1)!;
+  expect(user.eventStreamStatus().subscribers).toBe(1);
+
+  // Read again: the slow one learns why it was ended, then completes.
+  (slow.socket as unknown as { _socket: { resume(): void } })._socket.resume();
+  const deadline = Date.now() + 10_000;
+  while (!slow.messages.some((m) => m.type === 'complete') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const nexts = slow.messages.filter((m) => m.type === 'next');
+  expect(nexts.length).toBeLessThan(total);
+  const last = nexts.at(-1)!.payload as { errors?: { extensions?: { code?: string } }[] };
+  expect(last.errors?.[0]?.extensions?.code).toBe('SUBSCRIBER_TOO_SLOW');
+  expect(slow.messages.at(-1)!.type).toBe('complete');
+  slow.socket.close();
+  fast.unsubscribe();
+});
