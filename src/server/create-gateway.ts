@@ -22,6 +22,8 @@ import type { Logger } from '../logger.js';
 import { createServices, disposeServices, type EventSourceFactory, type GatewayServices } from './services.js';
 import { attachGraphqlWs } from './graphql-ws-server.js';
 import { createReadiness } from './readiness.js';
+import { createQueryLimits } from './query-limits.js';
+import { requestLoggingPlugin } from '../observability/request-logging.js';
 import type { GwsHttpClient } from '../upstream/gws-http-client.js';
 import type { RequestHandler } from 'express';
 
@@ -53,7 +55,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   app.disable('x-powered-by');
   const httpServer = createServer(app);
   const formatError = createFormatError({ development: config.env === 'development', logger });
-  const ws = attachGraphqlWs({ httpServer, schema, services, formatError });
+  const limits = createQueryLimits(config.limits);
+  const ws = attachGraphqlWs({ httpServer, schema, services, formatError, checkDocument: limits.checkDocument });
+  services.metrics.attach({ wsConnections: () => ws.connectionCount() });
 
   const wsDrain: ApolloServerPlugin = {
     async serverWillStart() {
@@ -64,6 +68,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     schema,
     formatError,
     introspection: config.introspection,
+    validationRules: limits.validationRules,
+    allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: config.env === 'development',
     // We own SIGINT/SIGTERM (main.ts) so the shutdown order stays ours.
     stopOnTerminationSignals: false,
@@ -71,6 +77,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       wsDrain,
       ApolloServerPluginLandingPageDisabled(),
+      requestLoggingPlugin(),
+      ...(limits.plugins as ApolloServerPlugin<GatewayContext>[]),
     ],
   });
   await apollo.start();
@@ -80,14 +88,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const upstream = await readiness();
-    res.status(upstream.reachable ? 200 : 503).json({ status: upstream.reachable ? 'ready' : 'unavailable', upstream });
+    const circuit = services.gws.circuitState;
+    const upstream = circuit === 'open' ? { reachable: false, checkedAt: new Date().toISOString(), error: 'circuit open' } : await readiness();
+    res.status(upstream.reachable ? 200 : 503).json({ status: upstream.reachable ? 'ready' : 'unavailable', upstream, circuit });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(services.metrics.contentType()).send(await services.metrics.render());
   });
   if (options.playground) app.get('/graphql', options.playground);
   app.use(
     '/graphql',
     cors<cors.CorsRequest>({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, credentials: false }),
-    express.json({ limit: '100kb' }),
+    express.json({ limit: config.limits.maxBodyBytes }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = requestIdOf(req);

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Disposable } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -20,6 +20,8 @@ export interface GraphqlWsOptions {
   schema: GraphQLSchema;
   services: GatewayServices;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** Parses and validates with the same limits as HTTP. */
+  checkDocument: (schema: GraphQLSchema, query: string) => { document: DocumentNode } | { errors: readonly GraphQLError[] };
   path?: string;
 }
 
@@ -45,7 +47,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
         logger.debug({ connectionId: ctx.extra.connectionId }, 'graphql-ws connection');
         return true;
       },
-      onSubscribe: (ctx) => {
+      onSubscribe: (ctx, _id, payload) => {
         // ctx.subscriptions already holds the new id here.
         if (Object.keys(ctx.subscriptions).length > config.ws.maxSubscriptionsPerConnection) {
           return [
@@ -54,7 +56,14 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
             }),
           ];
         }
-        return undefined;
+        const checked = options.checkDocument(options.schema, payload.query);
+        if ('errors' in checked) return checked.errors;
+        return {
+          schema: options.schema,
+          document: checked.document,
+          ...(payload.operationName ? { operationName: payload.operationName } : {}),
+          ...(payload.variables ? { variableValues: payload.variables } : {}),
+        };
       },
       context: (ctx, id): GatewayContext => {
         const params = ctx.connectionParams ?? {};

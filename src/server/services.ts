@@ -37,6 +37,7 @@ export function createServices(
     connectTimeoutMs: config.upstream.connectTimeoutMs,
     timeoutMs: config.upstream.timeoutMs,
     logger: logger.child({ component: 'gws-http' }),
+    circuitBreaker: config.circuitBreaker,
     onRequestDone: (method, outcome, seconds) => metrics.upstreamDuration.observe({ method, outcome }, seconds),
   });
   const observer = {
@@ -89,4 +90,5 @@ export function createServices(
 
 export async function disposeServices(services: GatewayServices): Promise<void> {
   await services.sessions.clear();
+  services.gws.dispose();
 }

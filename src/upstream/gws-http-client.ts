@@ -8,6 +8,7 @@
  * changes nothing on an errored request (gws-notes.md); nothing else is retried.
  */
 import type { GraphQLError } from 'graphql';
+import CircuitBreaker from 'opossum';
 import { got, RequestError, TimeoutError, type Got, type Response } from 'got';
 import { ErrorCode, errorCodeOf, gatewayError, unauthenticated, upstreamRejected } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -27,6 +28,8 @@ export interface GwsHttpClientOptions {
   /** Whole-request timeout. */
   timeoutMs: number;
   logger: Logger;
+  /** Circuit breaker: trips when this share of recent requests could not reach GWS. */
+  circuitBreaker?: { errorThresholdPercent: number; resetTimeoutMs: number };
   /** Told of every finished request: outcome is the HTTP status or the error code. */
   onRequestDone?: (method: string, outcome: string, seconds: number) => void;
 }
@@ -41,6 +44,7 @@ export class GwsHttpClient {
   readonly #http: Got;
   readonly #logger: Logger;
   readonly #onRequestDone: GwsHttpClientOptions['onRequestDone'];
+  readonly #breaker: CircuitBreaker<[() => Promise<Response<string>>], Response<string>>;
   readonly baseUrl: string;
 
   constructor(options: GwsHttpClientOptions) {
@@ -55,6 +59,28 @@ export class GwsHttpClient {
       followRedirect: false,
       headers: { accept: 'application/json', 'user-agent': 'outbound-graphql-gateway' },
     });
+    // Only failures to reach GWS count; any HTTP answer (even 5xx) proves it is up.
+    this.#breaker = new CircuitBreaker((send: () => Promise<Response<string>>) => send(), {
+      timeout: false, // got's own timeouts apply
+      errorThresholdPercentage: options.circuitBreaker?.errorThresholdPercent ?? 50,
+      resetTimeout: options.circuitBreaker?.resetTimeoutMs ?? 10_000,
+      rollingCountTimeout: 10_000,
+      volumeThreshold: 5,
+      errorFilter: (error: unknown) => !(error instanceof RequestError) || error.name === 'AbortError',
+    });
+    this.#breaker.on('open', () => this.#logger.warn('GWS unreachable: circuit open, failing fast'));
+    this.#breaker.on('halfOpen', () => this.#logger.info('circuit half-open: probing GWS'));
+    this.#breaker.on('close', () => this.#logger.info('GWS reachable again: circuit closed'));
+  }
+
+  /** closed: normal; open: failing fast; halfOpen: letting one probe through. */
+  get circuitState(): 'closed' | 'open' | 'halfOpen' {
+    return this.#breaker.opened ? 'open' : this.#breaker.halfOpen ? 'halfOpen' : 'closed';
+  }
+
+  /** Stops the breaker's timers (shutdown). */
+  dispose(): void {
+    this.#breaker.shutdown();
   }
 
   /** GET a GWS resource in the user's session. */
@@ -119,13 +145,15 @@ export class GwsHttpClient {
     const started = performance.now();
     let response: Response<string>;
     try {
-      response = await this.#http(path.replace(/^\//, ''), {
-        method,
-        headers,
-        cookieJar: session.jar,
-        ...(body !== undefined ? { json: body } : {}),
-        ...(signal ? { signal } : {}),
-      });
+      response = await this.#breaker.fire(() =>
+        this.#http(path.replace(/^\//, ''), {
+          method,
+          headers,
+          cookieJar: session.jar,
+          ...(body !== undefined ? { json: body } : {}),
+          ...(signal ? { signal } : {}),
+        }),
+      );
     } catch (error) {
       const mapped = this.#transportError(error, method, path);
       this.#onRequestDone?.(method, errorCodeOf(mapped) ?? 'ERROR', (performance.now() - started) / 1000);
@@ -159,6 +187,11 @@ export class GwsHttpClient {
    * logger's error serializer would print.
    */
   #transportError(error: unknown, method: string, path: string): unknown {
+    if ((error as { code?: unknown } | null)?.code === 'EOPENBREAKER') {
+      return gatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, 'GWS is unreachable: failing fast until it answers again', {
+        upstreamErrorCode: 'CIRCUIT_OPEN',
+      });
+    }
     if (error instanceof TimeoutError) {
       return gatewayError(ErrorCode.UPSTREAM_TIMEOUT, `GWS did not answer ${method} ${path} in time (${error.event})`);
     }

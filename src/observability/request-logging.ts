@@ -1,0 +1,29 @@
+/**
+ * One log line per GraphQL HTTP request: request id (in the context's child
+ * logger), operation name, duration and the error codes it ended with. No
+ * variables or headers are logged: they may carry personal data or secrets.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GatewayContext } from '../graphql/context.js';
+
+export function requestLoggingPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = performance.now();
+      return {
+        async willSendResponse({ operationName, errors, operation }) {
+          const errorCodes = errors?.map((e) => e.extensions['code'] ?? 'INTERNAL_SERVER_ERROR');
+          contextValue.logger.info(
+            {
+              operationName: operationName ?? null,
+              operationType: operation?.operation ?? null,
+              durationMs: Math.round((performance.now() - started) * 10) / 10,
+              ...(errorCodes && errorCodes.length > 0 ? { errorCodes } : {}),
+            },
+            'graphql request',
+          );
+        },
+      };
+    },
+  };
+}
