@@ -58,13 +58,14 @@ export class GatewayMetrics {
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });
-    const self = this;
+    // collect() runs with the gauge as `this`; read our sources through a closure.
+    const sources = (): Partial<MetricsSources> => this.#sources;
     new Gauge({
       name: 'gateway_ws_connections',
       help: 'Open graphql-ws connections',
       registers: [this.registry],
       collect() {
-        this.set(self.#sources.wsConnections?.() ?? 0);
+        this.set(sources().wsConnections?.() ?? 0);
       },
     });
     new Gauge({
@@ -72,7 +73,7 @@ export class GatewayMetrics {
       help: 'Open outboundRecordEvents subscriptions',
       registers: [this.registry],
       collect() {
-        this.set(self.#sources.sessions?.().subscriptions ?? 0);
+        this.set(sources().sessions?.().subscriptions ?? 0);
       },
     });
     new Gauge({
@@ -82,7 +83,7 @@ export class GatewayMetrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        for (const [state, n] of Object.entries(self.#sources.sessions?.().cometdByState ?? {})) this.set({ state }, n);
+        for (const [state, n] of Object.entries(sources().sessions?.().cometdByState ?? {})) this.set({ state }, n);
       },
     });
   }
