@@ -33,7 +33,7 @@ export interface GatewayOptions {
   gwsBaseUrl: string;
   logger: Logger;
   openEventSource: (gws: GwsHttpClient, logger: Logger) => EventSourceFactory;
-  /** Served before Apollo on GET /graphql for browsers (the playground). */
+  /** Mounted before Apollo: serves the playground page and assets to browsers, passes the rest on. */
   playground?: RequestHandler;
 }
 
@@ -95,7 +95,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   app.get('/metrics', async (_req, res) => {
     res.type(services.metrics.contentType()).send(await services.metrics.render());
   });
-  if (options.playground) app.get('/graphql', options.playground);
+  if (options.playground) app.use(options.playground);
   app.use(
     '/graphql',
     cors<cors.CorsRequest>({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, credentials: false }),

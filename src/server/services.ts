@@ -47,7 +47,7 @@ export function createServices(
     acknowledgement: (outcome: string, seconds: number) => metrics.ackWait.observe({ outcome }, seconds),
   };
   const bus = new InMemoryEventBus();
-  const openSource = openEventSource(gws, logger.child({ component: 'cometd' }));
+  const openSource = openEventSource(gws, logger);
   const sessions = new SessionStore<UserSession>({
     max: config.sessions.max,
     idleTtlMs: config.sessions.idleTtlMs,

@@ -37,7 +37,7 @@ export function cometdEventSources(options: CometdEventSourceOptions) {
           }
         },
         backoff: options.backoff,
-        logger: logger.child({ session: user.key }),
+        logger: logger.child({ user: user.key }),
       });
       return {
         get state() {

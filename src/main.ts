@@ -1,0 +1,56 @@
+/**
+ * The gateway process: reads the environment (and .env), starts, and shuts
+ * down in order on SIGTERM/SIGINT with exit code 0 (1 if shutdown overran the
+ * grace period or a second signal came).
+ */
+import { ConfigError, loadConfig, loadDotEnv } from './config/config.js';
+import { createLogger } from './logger.js';
+import { startApp } from './app.js';
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  const app = await startApp(config, logger);
+
+  let signalled = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (signalled) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    signalled = true;
+    logger.info({ signal }, 'shutting down');
+    const overrun = setTimeout(() => {
+      logger.error('shutdown overran its grace period: exiting');
+      process.exit(1);
+    }, config.shutdownGraceMs + 5_000);
+    overrun.unref();
+    app.stop().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`gateway failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});
