@@ -24,6 +24,8 @@ export interface App {
 }
 
 export async function startApp(config: GatewayConfig = loadConfig(), logger: Logger = createLogger({ level: config.logLevel })): Promise<App> {
+  // Loaded only when on: the SDK and its exporter are not needed otherwise.
+  const tracing = config.tracing ? (await import('./observability/tracing-sdk.js')).startTracing() : undefined;
   let simulator: RunningSimulator | undefined;
   let gwsBaseUrl = config.gwsBaseUrl;
   let demoAuthorization: string | undefined;
@@ -59,10 +61,12 @@ export async function startApp(config: GatewayConfig = loadConfig(), logger: Log
         (stopping ??= (async () => {
           await gateway.stop();
           await simulator?.close();
+          await tracing?.shutdown();
         })()),
     };
   } catch (error) {
     await simulator?.close();
+    await tracing?.shutdown();
     throw error;
   }
 }

@@ -47,6 +47,7 @@ const schema = z.object({
   MAX_BODY_BYTES: int(1_024, 10_485_760).default(102_400),
   CIRCUIT_BREAKER_ERROR_PERCENT: int(1, 100).default(50),
   CIRCUIT_BREAKER_RESET_MS: int(100, 600_000).default(10_000),
+  OTEL_TRACING: bool.default(false),
   PLAYGROUND: bool.optional(),
   INTROSPECTION: bool.optional(),
   CORS_ORIGINS: csv.default([]),
@@ -83,6 +84,8 @@ export interface GatewayConfig {
     maxBodyBytes: number;
   };
   circuitBreaker: { errorThresholdPercent: number; resetTimeoutMs: number };
+  /** OpenTelemetry tracing (OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT). */
+  tracing: boolean;
   playground: boolean;
   introspection: boolean;
   corsOrigins: string[];
@@ -135,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBodyBytes: e.MAX_BODY_BYTES,
     },
     circuitBreaker: { errorThresholdPercent: e.CIRCUIT_BREAKER_ERROR_PERCENT, resetTimeoutMs: e.CIRCUIT_BREAKER_RESET_MS },
+    tracing: e.OTEL_TRACING,
     playground: e.PLAYGROUND ?? !production,
     introspection: e.INTROSPECTION ?? !production,
     corsOrigins: e.CORS_ORIGINS,

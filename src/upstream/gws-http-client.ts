@@ -12,6 +12,7 @@ import CircuitBreaker from 'opossum';
 import { got, RequestError, TimeoutError, type Got, type Response } from 'got';
 import { ErrorCode, errorCodeOf, gatewayError, unauthenticated, upstreamRejected } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { inSpan } from '../observability/tracing.js';
 import type { GwsSession } from './gws-session.js';
 
 /** GWS's response envelope: every body has statusCode; errors add statusMessage. */
@@ -145,15 +146,19 @@ export class GwsHttpClient {
     const started = performance.now();
     let response: Response<string>;
     try {
-      response = await this.#breaker.fire(() =>
-        this.#http(path.replace(/^\//, ''), {
-          method,
-          headers,
-          cookieJar: session.jar,
-          ...(body !== undefined ? { json: body } : {}),
-          ...(signal ? { signal } : {}),
-        }),
-      );
+      response = await inSpan(`GWS ${method}`, { 'http.request.method': method, 'url.path': path }, async (span) => {
+        const r = await this.#breaker.fire(() =>
+          this.#http(path.replace(/^\//, ''), {
+            method,
+            headers,
+            cookieJar: session.jar,
+            ...(body !== undefined ? { json: body } : {}),
+            ...(signal ? { signal } : {}),
+          }),
+        );
+        span.setAttribute('http.response.status_code', r.statusCode);
+        return r;
+      });
     } catch (error) {
       const mapped = this.#transportError(error, method, path);
       this.#onRequestDone?.(method, errorCodeOf(mapped) ?? 'ERROR', (performance.now() - started) / 1000);

@@ -7,6 +7,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { errorCodeOf } from '../../errors.js';
 import { buildUpstreamRequest } from '../../operations/build-request.js';
+import { inSpan } from '../../observability/tracing.js';
 import { RECORD_OPERATIONS, type RecordOperation } from '../../operations/record-operations.js';
 import { authorize, type GatewayContext } from '../context.js';
 import type { MutationResolvers, RecordOperationResultResolvers } from '../generated/resolvers-types.js';
@@ -53,7 +54,9 @@ async function countedRecordOperation(
   info: GraphQLResolveInfo,
 ): Promise<RecordOperationResultModel> {
   try {
-    const result = await runRecordOperation(op, args, context, info);
+    const result = await inSpan(`gateway.${op.mutation}`, { 'gws.operation': op.operationName }, () =>
+      runRecordOperation(op, args, context, info),
+    );
     context.services.metrics.operations.inc({ operation: op.operationName, outcome: 'ok' });
     return result;
   } catch (error) {
