@@ -12,7 +12,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import cors from 'cors';
-import express, { type Request } from 'express';
+import express, { type ErrorRequestHandler, type Request } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { GatewayConfig } from '../config/config.js';
 import { parseAuthorization, type GatewayContext } from '../graphql/context.js';
@@ -23,6 +23,7 @@ import { createServices, disposeServices, type EventSourceFactory, type GatewayS
 import { attachGraphqlWs } from './graphql-ws-server.js';
 import { createReadiness } from './readiness.js';
 import { createQueryLimits } from './query-limits.js';
+import { createPersistedDocuments } from './trusted-documents.js';
 import { requestLoggingPlugin } from '../observability/request-logging.js';
 import type { GwsHttpClient } from '../upstream/gws-http-client.js';
 import type { RequestHandler } from 'express';
@@ -56,7 +57,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const httpServer = createServer(app);
   const formatError = createFormatError({ development: config.env === 'development', logger });
   const limits = createQueryLimits(config.limits);
-  const ws = attachGraphqlWs({ httpServer, schema, services, formatError, checkDocument: limits.checkDocument });
+  const persistedDocuments = createPersistedDocuments(config.persistedDocuments, schema);
+  const ws = attachGraphqlWs({ httpServer, schema, services, formatError, checkDocument: limits.checkDocument, persistedDocuments });
   services.metrics.attach({ wsConnections: () => ws.connectionCount() });
 
   const wsDrain: ApolloServerPlugin = {
@@ -69,7 +71,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     formatError,
     introspection: config.introspection,
     validationRules: limits.validationRules,
+    // The token limit belongs to the parser: a 400 GRAPHQL_PARSE_FAILED, as graphql-ws answers too.
+    parseOptions: { maxTokens: config.limits.maxTokens },
     allowBatchedHttpRequests: false,
+    persistedQueries: persistedDocuments.persistedQueries,
     includeStacktraceInErrorResponses: config.env === 'development',
     // We own SIGINT/SIGTERM (main.ts) so the shutdown order stays ours.
     stopOnTerminationSignals: false,
@@ -79,6 +84,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginLandingPageDisabled(),
       requestLoggingPlugin(),
       ...(limits.plugins as ApolloServerPlugin<GatewayContext>[]),
+      persistedDocuments.plugin,
     ],
   });
   await apollo.start();
@@ -118,6 +124,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       },
     }),
   );
+  // Body-parser failures (malformed JSON, too large) as GraphQL errors: never Express's HTML page with a stack.
+  app.use(bodyErrorHandler(logger));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -146,6 +154,26 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function bodyErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const status = (error as { status?: unknown }).status;
+    const clientError = typeof status === 'number' && status >= 400 && status < 500;
+    if (!clientError) logger.error({ err: error }, 'unexpected error outside GraphQL');
+    const message = clientError && (error as { type?: unknown }).type === 'entity.too.large'
+      ? 'Request body too large'
+      : clientError
+        ? 'Malformed request body: send JSON { "query": "...", "variables": {...} }'
+        : 'Internal server error';
+    res.status(clientError ? status : 500).json({
+      errors: [{ message, extensions: { code: clientError ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }],
+    });
+  };
+}
 
 function requestIdOf(req: Request): string {
   const given = req.headers['x-request-id'];

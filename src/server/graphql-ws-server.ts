@@ -14,6 +14,7 @@ import { WebSocketServer } from 'ws';
 import { ErrorCode } from '../errors.js';
 import { parseAuthorization, type GatewayContext } from '../graphql/context.js';
 import type { GatewayServices } from './services.js';
+import type { PersistedDocuments } from './trusted-documents.js';
 
 export interface GraphqlWsOptions {
   httpServer: Server;
@@ -22,7 +23,11 @@ export interface GraphqlWsOptions {
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** Parses and validates with the same limits as HTTP. */
   checkDocument: (schema: GraphQLSchema, query: string) => { document: DocumentNode } | { errors: readonly GraphQLError[] };
+  /** Persisted queries (a hash with an empty `query`) and the trusted-documents check, as over HTTP. */
+  persistedDocuments?: PersistedDocuments;
   path?: string;
+  /** Largest WebSocket message (then 1009), like HTTP's body limit. */
+  maxPayloadBytes?: number;
 }
 
 export interface GraphqlWsServer extends Disposable {
@@ -34,7 +39,7 @@ export interface GraphqlWsServer extends Disposable {
 export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
   const { services, formatError } = options;
   const { config, logger } = services;
-  const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path ?? '/graphql', maxPayload: 100 * 1024 });
+  const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path ?? '/graphql', maxPayload: options.maxPayloadBytes ?? 100 * 1024 });
   const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
     errors.map((e) => formatError(e.toJSON(), e.originalError ?? e));
 
@@ -47,7 +52,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
         logger.debug({ connectionId: ctx.extra.connectionId }, 'graphql-ws connection');
         return true;
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
         // ctx.subscriptions already holds the new id here.
         if (Object.keys(ctx.subscriptions).length > config.ws.maxSubscriptionsPerConnection) {
           return [
@@ -56,7 +61,8 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
             }),
           ];
         }
-        const checked = options.checkDocument(options.schema, payload.query);
+        const check = (query: string) => options.checkDocument(options.schema, query);
+        const checked = options.persistedDocuments ? await options.persistedDocuments.prepareWs(payload, check) : check(payload.query);
         if ('errors' in checked) return checked.errors;
         return {
           schema: options.schema,

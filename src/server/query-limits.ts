@@ -20,7 +20,8 @@ export function createQueryLimits(limits: GatewayConfig['limits']): QueryLimits 
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth },
     maxAliases: { n: limits.maxAliases },
-    maxTokens: { n: limits.maxTokens },
+    // Tokens are limited by the parser itself (Apollo's parseOptions, parse() below): armor's plugin answers 500.
+    maxTokens: { enabled: false },
     costLimit: { maxCost: limits.maxCost },
     maxDirectives: { n: 20 },
     blockFieldSuggestion: { enabled: true },

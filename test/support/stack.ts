@@ -8,7 +8,7 @@ import { createClient, type Client, type FormattedExecutionResult } from 'graphq
 type ExecutionResult<T> = FormattedExecutionResult<T, unknown>;
 import WebSocket from 'ws';
 import { testConfig } from '../../src/config/config.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger, type Logger } from '../../src/logger.js';
 import { startGateway, type Gateway } from '../../src/server/create-gateway.js';
 import { cometdEventSources } from '../../src/upstream/cometd-event-source.js';
 import { DEMO_USERS, startSimulator, type GwsSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
@@ -38,17 +38,25 @@ export interface StackOptions {
   simulator?: SimulatorOptions;
   /** GWS origin to use instead of the simulator's (e.g. a closed port). */
   gwsBaseUrl?: string;
+  /** The gateway's logger. @default silent */
+  logger?: Logger;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const simulator = await startSimulator(options.simulator ?? {});
   const config = testConfig({ COMETD_IDLE_GRACE_MS: '50', COMETD_BACKOFF_INITIAL_MS: '50', COMETD_BACKOFF_MAX_MS: '500', ...options.env });
-  const gateway = await startGateway({
-    config,
-    gwsBaseUrl: options.gwsBaseUrl ?? simulator.url,
-    logger: silentLogger,
-    openEventSource: cometdEventSources({ backoff: config.events.cometdBackoff }),
-  });
+  let gateway: Gateway;
+  try {
+    gateway = await startGateway({
+      config,
+      gwsBaseUrl: options.gwsBaseUrl ?? simulator.url,
+      logger: options.logger ?? silentLogger,
+      openEventSource: cometdEventSources({ backoff: config.events.cometdBackoff }),
+    });
+  } catch (error) {
+    await simulator.close();
+    throw error;
+  }
   const clients: Client[] = [];
   return {
     simulator,
