@@ -171,7 +171,10 @@ export class UserEventStream {
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    for (const queue of [...this.#queues]) queue.end();
+    // Tell subscribers why their stream ends (shutdown, or the session store's limit), so they subscribe again.
+    for (const queue of [...this.#queues]) {
+      queue.end({ end: true, code: ErrorCode.UPSTREAM_UNAVAILABLE, message: 'The gateway closed this live event stream; subscribe again' });
+    }
     clearTimeout(this.#graceTimer);
     this.#pairer.dispose();
     await this.#closeSource();
