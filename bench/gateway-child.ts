@@ -1,0 +1,83 @@
+/**
+ * The gateway in its own process, so its CPU and heap figures are its own:
+ * not the load generator's (which would skew latency) and not the
+ * simulator's (whose per-user state would count as gateway heap).
+ */
+import { loadConfig } from '../src/config/config.js';
+import { silentLogger } from '../src/logger.js';
+import { startGateway } from '../src/server/create-gateway.js';
+import { cometdEventSources } from '../src/upstream/cometd-event-source.js';
+import { serveApi } from './lib/ipc.js';
+import { cpuSample, settledMemory } from './lib/process-stats.js';
+import { disconnectInspector, startCpuProfile, startHeapSampling, stopCpuProfile, stopHeapSampling } from './lib/inspector-profiles.js';
+
+const simulatorUrl = process.env['BENCH_SIMULATOR_URL'];
+if (!simulatorUrl) throw new Error('BENCH_SIMULATOR_URL is not set');
+
+/** The gateway's settings for the benchmark; see RESULTS.md ("Set-up") for why each differs from the default. */
+export const GATEWAY_ENV = {
+  NODE_ENV: 'production',
+  PORT: '0',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'silent',
+  // Our acks come without a /me/internal user event: do not hold them back waiting for one.
+  EVENT_PAIRING_WINDOW_MS: '0',
+  // Close a user's CometD session soon after its last subscriber, so phases start from the same state.
+  COMETD_IDLE_GRACE_MS: '200',
+  WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: '20',
+  // One credential sends thousands of mutations a second here: keep the limiter in the path but never refusing.
+  RATE_LIMIT_POINTS: '1000000000',
+} as const;
+
+const config = loadConfig(GATEWAY_ENV);
+const gatewayReady = startGateway({
+  config,
+  gwsBaseUrl: simulatorUrl,
+  logger: silentLogger,
+  openEventSource: cometdEventSources({ backoff: config.events.cometdBackoff }),
+});
+
+export interface GatewayStatus {
+  /** UserSessions in the store (one per credential seen). */
+  sessions: number;
+  /** Event streams by state (IDLE = no CometD session). */
+  states: Record<string, number>;
+  /** Live subscriptions over all users. */
+  subscribers: number;
+}
+
+async function status(): Promise<GatewayStatus> {
+  const gateway = await gatewayReady;
+  const states: Record<string, number> = {};
+  let subscribers = 0;
+  for (const user of gateway.services.sessions.values()) {
+    const s = user.eventStreamStatus();
+    states[s.state] = (states[s.state] ?? 0) + 1;
+    subscribers += s.subscribers;
+  }
+  return { sessions: gateway.services.sessions.size, states, subscribers };
+}
+
+const api = {
+  info: async () => {
+    const gateway = await gatewayReady;
+    return { url: gateway.url, wsUrl: gateway.wsUrl, pid: process.pid, env: GATEWAY_ENV };
+  },
+  status: () => status(),
+  cpu: () => cpuSample(),
+  memory: () => settledMemory(),
+  cpuProfileStart: (args: { intervalUs: number }) => startCpuProfile(args.intervalUs),
+  cpuProfileStop: (args: { file: string }) => stopCpuProfile(args.file),
+  heapSamplingStart: (args: { intervalBytes: number }) => startHeapSampling(args.intervalBytes),
+  heapSamplingStop: (args: { file: string }) => stopHeapSampling(args.file),
+  stop: async () => {
+    disconnectInspector();
+    await (await gatewayReady).stop();
+    // Reply first, then leave: the parent awaits this answer.
+    setTimeout(() => process.exit(0), 50).unref();
+    return true;
+  },
+};
+
+export type GatewayApi = typeof api;
+serveApi(api);

@@ -1,0 +1,54 @@
+/**
+ * Forks the simulator and the gateway, each in its own Node process with
+ * --expose-gc (memory after GC) and tsx (the TypeScript sources, as in tests).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { GatewayApi } from '../gateway-child.js';
+import type { SimApi } from '../sim-child.js';
+import { clockOffset, epochMs } from './clock.js';
+import { RpcClient, type Api } from './ipc.js';
+
+export interface Child<A extends Api> {
+  process: ChildProcess;
+  rpc: RpcClient<A>;
+  /** Resolves when the process has exited; kills it when it does not within `graceMs`. */
+  exited(graceMs: number): Promise<void>;
+}
+
+function start<A extends Api>(name: string, file: string, env: Record<string, string>): Child<A> {
+  const child = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
+    execArgv: ['--import', 'tsx', '--expose-gc'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exit = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+  return {
+    process: child,
+    rpc: new RpcClient<A>(child, name),
+    async exited(graceMs) {
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export const startSimulatorChild = (): Child<SimApi> => start<SimApi>('simulator', '../sim-child.ts', {});
+
+export const startGatewayChild = (simulatorUrl: string): Child<GatewayApi> =>
+  start<GatewayApi>('gateway', '../gateway-child.ts', { BENCH_SIMULATOR_URL: simulatorUrl });
+
+/** simulator clock - our clock, from 30 IPC pings. */
+export async function calibrateClock(sim: RpcClient<SimApi>): Promise<{ offsetMs: number; errorMs: number }> {
+  const samples: { sentAt: number; remoteAt: number; receivedAt: number }[] = [];
+  for (let i = 0; i < 30; i++) {
+    const sentAt = epochMs();
+    const remoteAt = await sim.call('clock', undefined, 5_000);
+    samples.push({ sentAt, remoteAt, receivedAt: epochMs() });
+  }
+  return clockOffset(samples);
+}

@@ -1,0 +1,252 @@
+/**
+ * Renders RESULTS.md from one run's results. The hand-written analysis
+ * between the ANALYSIS markers of the previous RESULTS.md is kept, so that a
+ * re-run refreshes the figures without losing the explanation of them.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { BenchResults, DeliveryRun, HttpRun, ProfileRef } from './results.js';
+import { fmt } from './stats.js';
+
+export const ANALYSIS_BEGIN = '<!-- ANALYSIS:BEGIN (kept by bench/run.ts across runs; edit by hand) -->';
+export const ANALYSIS_END = '<!-- ANALYSIS:END -->';
+
+/** Targets from the brief. */
+export const TARGETS = {
+  throughputRatio: 0.7,
+  addedLatencyP50Ms: 0.5,
+  fanoutSubscriptions: 10_000,
+  fanoutP99Ms: 50,
+  heapPerSubscriptionBytes: 10 * 1024,
+} as const;
+
+export interface TargetVerdict {
+  target: string;
+  measured: string;
+  met: boolean | undefined;
+}
+
+const kb = (bytes: number): string => `${fmt(bytes / 1024, 1)} KB`;
+const yes = (met: boolean | undefined): string => (met === undefined ? 'not measured' : met ? '**met**' : '**not met**');
+const row = (cells: (string | number)[]): string => `| ${cells.join(' | ')} |`;
+
+export function verdicts(r: BenchResults): TargetVerdict[] {
+  const gw = r.http.gateway;
+  const direct = r.http.direct;
+  const out: TargetVerdict[] = [];
+  if (gw && direct) {
+    const ratio = gw.concurrent.throughput / direct.concurrent.throughput;
+    out.push({
+      target: `gateway throughput >= ${TARGETS.throughputRatio * 100}% of direct (c=${r.http.concurrency})`,
+      measured: `${fmt(ratio * 100, 1)}% (${fmt(gw.concurrent.throughput, 0)} vs ${fmt(direct.concurrent.throughput, 0)} req/s)`,
+      met: ratio >= TARGETS.throughputRatio,
+    });
+    const added = gw.sequential.latency.p50 - direct.sequential.latency.p50;
+    out.push({
+      target: `median added latency <= ${TARGETS.addedLatencyP50Ms} ms (sequential)`,
+      measured: `${fmt(added, 3)} ms (${fmt(gw.sequential.latency.p50, 3)} - ${fmt(direct.sequential.latency.p50, 3)})`,
+      met: added <= TARGETS.addedLatencyP50Ms,
+    });
+  } else {
+    out.push({ target: 'gateway throughput >= 70% of direct', measured: '–', met: undefined });
+    out.push({ target: 'median added latency <= 0.5 ms', measured: '–', met: undefined });
+  }
+  const big = r.fanout.find((f) => f.subscriptions === TARGETS.fanoutSubscriptions);
+  // Judged on the first (heaviest) paced run; the others are shown alongside.
+  const [paced, ...lighter] = big?.deliveries.filter((d) => d.roundMs > 0) ?? [];
+  const others = lighter.map((d) => `; ${d.label}: p99 ${fmt(d.latency.p99)} ms, ${d.lost} lost`).join('');
+  out.push({
+    target: `${TARGETS.fanoutSubscriptions.toLocaleString('en')} subscriptions: p99 <= ${TARGETS.fanoutP99Ms} ms and 0 lost`,
+    measured: paced ? `${paced.label}: p99 ${fmt(paced.latency.p99)} ms, ${paced.lost} lost of ${paced.expected}${others}` : '–',
+    met: paced ? paced.latency.p99 <= TARGETS.fanoutP99Ms && paced.lost === 0 : undefined,
+  });
+  out.push({
+    target: `<= ${TARGETS.heapPerSubscriptionBytes / 1024} KB heap per idle subscription (${TARGETS.fanoutSubscriptions.toLocaleString('en')})`,
+    measured: big ? kb(big.memory.heapPerItem) : '–',
+    met: big ? big.memory.heapPerItem <= TARGETS.heapPerSubscriptionBytes : undefined,
+  });
+  return out;
+}
+
+function httpRows(name: string, run: HttpRun, mode: 'seq' | 'conc'): string {
+  const l = run.latency;
+  const cores = `${run.cores.gateway !== undefined ? `gw ${fmt(run.cores.gateway)} / ` : ''}sim ${fmt(run.cores.simulator)} / load ${fmt(run.cores.loadGenerator)} / other ${fmt(run.cores.others)}`;
+  const perReq = `${run.cpuUsPerRequest.gateway !== undefined ? `gw ${fmt(run.cpuUsPerRequest.gateway, 0)} / ` : ''}sim ${fmt(run.cpuUsPerRequest.simulator, 0)}`;
+  return row([name, mode === 'seq' ? 'sequential' : 'c=32', run.completed, run.errors, fmt(run.throughput, 0), fmt(l.p50, 3), fmt(l.p90, 3), fmt(l.p99, 3), fmt(l.max, 2), cores, perReq]);
+}
+
+function deliveryRows(d: DeliveryRun): string {
+  return row([
+    d.label,
+    d.rounds,
+    d.roundMs > 0 ? `${d.roundMs} ms` : 'burst',
+    d.published,
+    d.expected,
+    d.received,
+    d.lost,
+    fmt(d.latency.p50),
+    fmt(d.latency.p99),
+    fmt(d.latency.max),
+    fmt(d.publisherMaxLagMs, 1),
+    `gw ${fmt(d.cores.gateway)} / sim ${fmt(d.cores.simulator)} / load ${fmt(d.cores.loadGenerator)} / other ${fmt(d.cores.others)}`,
+    fmt(d.gatewayUsPerDelivery, 0),
+  ]);
+}
+
+function profileSection(p: ProfileRef): string[] {
+  const unit = p.kind === 'cpu' ? 'ms' : 'KB';
+  const value = (v: number): string => (p.kind === 'cpu' ? fmt(v, 0) : fmt(v / 1024, 0));
+  const total = p.kind === 'cpu' ? `${fmt(p.summary.total, 0)} ms busy` : `${fmt(p.summary.total / 1024 / 1024, 1)} MiB sampled live`;
+  const lines = [`### ${p.title}`, '', `\`${p.file}\` (${total})`, ''];
+  const table = (caption: string, head: string, shares: readonly { name: string; value: number; pct: number }[]): void => {
+    lines.push(caption, '', row([head, unit, '%']), row(['---', '---:', '---:']));
+    for (const s of shares) lines.push(row([`\`${s.name}\``, value(s.value), fmt(s.pct, 1)]));
+    lines.push('');
+  };
+  table('Self, by package or source file (adds up to 100%):', 'package / file', p.summary.selfByPackage);
+  table('Inclusive, by package or source file (a sample counts once for each package on its stack):', 'package / file', p.summary.inclusive);
+  table('Self, by function:', 'function', p.summary.self);
+  return lines;
+}
+
+function keptAnalysis(path: string): string {
+  if (!existsSync(path)) return '';
+  const text = readFileSync(path, 'utf8');
+  const begin = text.indexOf(ANALYSIS_BEGIN);
+  const end = text.indexOf(ANALYSIS_END);
+  return begin >= 0 && end > begin ? text.slice(begin + ANALYSIS_BEGIN.length, end).trim() : '';
+}
+
+export function renderReport(r: BenchResults, previousPath: string): string {
+  const m = r.machine;
+  const L: string[] = [];
+  L.push('# Benchmark results', '');
+  L.push(
+    `Written by \`npm run bench\` (bench/run.ts) on ${r.date}; the run took ${fmt(r.durationS, 0)} s. ` +
+      `Other processes on the machine used **${fmt(r.backgroundCores)} cores** on average during the run (of ${r.machine.cores}); ` +
+      'the "other" CPU columns show it per measurement. Figures from a shared machine are noisy: compare ratios and CPU per request/delivery rather than absolute latencies.',
+    '',
+  );
+  L.push('## Machine', '');
+  L.push(row(['CPU', 'cores', 'memory', 'Node', 'OS']), row(['---', '---', '---', '---', '---']));
+  L.push(row([m.cpuModel, m.cores, `${fmt(m.memoryGiB, 1)} GiB`, m.node, m.os]), '');
+  L.push('## Packages (installed versions)', '');
+  L.push(row(['package', 'version']), row(['---', '---']));
+  for (const [name, version] of Object.entries(r.packages)) L.push(row([name, version]));
+  L.push('');
+
+  L.push('## Targets', '');
+  L.push(row(['target', 'measured', 'verdict']), row(['---', '---', '---']));
+  for (const v of verdicts(r)) L.push(row([v.target, v.measured, yes(v.met)]));
+  L.push('');
+  if (r.failures.length > 0) {
+    L.push('**Phases that failed in this run:**', '');
+    for (const f of r.failures) L.push(`- ${f.split('\n')[0]}`);
+    L.push('');
+  }
+
+  L.push('## Set-up', '');
+  L.push(
+    '- **Three processes.** The load generator (this script) forks the GWS simulator and the gateway into one child process each. ' +
+      'The load generator in its own process keeps its CPU work (JSON, 10,000 subscriptions on the client side) from delaying the gateway it measures; ' +
+      'the gateway alone in its process makes its heap and RSS figures its own (the simulator keeps per-user HTTP and Bayeux state that would otherwise count as gateway memory) ' +
+      'and lets each process report its own CPU time. The cost: on 2 cores three busy processes compete, which the CPU columns below make visible.',
+    '- All traffic is on 127.0.0.1. HTTP uses Node\'s `http.Agent` with keep-alive for both paths (1 socket sequential, 32 sockets at c=32); ' +
+      'the gateway\'s own upstream client (got) uses Node 20\'s default keep-alive agent.',
+    `- (a) sends the update seed's UpdateRecord as agent1: through the gateway as \`mutation updateRecord(recordHandle: 6, input: {...seed}) { operationName referenceId statusCode }\` ` +
+      '(acknowledgement not selected, so no CometD session is involved); directly as `POST /api/v2/me/outbound-records/6` with the body the gateway builds for the same variables ' +
+      '(`buildUpstreamRequest`), Basic auth, the JSESSIONID cookie and the CSRF header from one `GET /api/v2/me`. Every response is checked for statusCode 0. ' +
+      `Sequential: ${r.http.sequentialCount} requests per path after a warm-up; concurrent: ${r.http.concurrency} loops for ${r.http.durationMs / 1000} s per path after a warm-up.`,
+    '- (b) and (c): subscribers are real `graphql-ws` clients over `ws` (10 subscriptions per socket, one user per socket) subscribing to ' +
+      '`outboundRecordEvents { referenceId notificationType record { recordHandle } }`. The simulator publishes an UpdateRecord acknowledgement on `/v2/me/outbound` ' +
+      'with `simulator.publish(user, ...)`, on its own timer, and writes its send time into the referenceId; receipt latency = receive time - send time, ' +
+      `clocks of the two processes aligned by IPC ping (offset ${fmt(r.clock?.offsetMs, 3)} ms, error <= ${fmt(r.clock?.errorMs, 3)} ms). ` +
+      '"Paced": each user gets one event per round, the users\' events spread evenly over the round (1 event/s per user = 200 upstream events/s = 10,000 deliveries/s at 10,000 subscriptions). "Burst": one event for every user at the same instant.',
+    '- **EVENT_PAIRING_WINDOW_MS=0**: the acks are published without a `/me/internal` user event, and a window of 0 lets each ack out at once instead of holding it 300 ms for a partner. ' +
+      'COMETD_IDLE_GRACE_MS=200 so that a user\'s CometD session closes soon after its last subscriber and phases start alike. Logging is silent.',
+    '- Memory: in the gateway process, `heapUsed` and RSS after four `gc()` calls (`--expose-gc`), before the sockets open and once all are subscribed and idle; ' +
+      'the delta divided by the number of subscriptions (b) or users (c). It includes everything the subscriptions brought: sockets, graphql-ws state, per-user sessions and their CometD clients.',
+    '',
+    'Gateway environment:',
+    '',
+    '```',
+    ...Object.entries(r.gatewayEnv).map(([k, v]) => `${k}=${v}`),
+    '```',
+    '',
+  );
+
+  L.push('## (a) Record mutations: gateway vs direct', '');
+  L.push(row(['path', 'mode', 'ok', 'errors', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'CPU (cores)', 'CPU µs/request']));
+  L.push(row(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---', '---']));
+  const { gateway, direct } = r.http;
+  if (direct) L.push(httpRows('direct', direct.sequential, 'seq'), httpRows('direct', direct.concurrent, 'conc'));
+  if (gateway) L.push(httpRows('gateway', gateway.sequential, 'seq'), httpRows('gateway', gateway.concurrent, 'conc'));
+  L.push('');
+  if (gateway && direct) {
+    L.push(
+      `- Throughput ratio (gateway / direct, c=${r.http.concurrency}): **${fmt((100 * gateway.concurrent.throughput) / direct.concurrent.throughput, 1)}%**`,
+      `- Added latency, sequential: p50 **${fmt(gateway.sequential.latency.p50 - direct.sequential.latency.p50, 3)} ms**, p99 ${fmt(gateway.sequential.latency.p99 - direct.sequential.latency.p99, 3)} ms`,
+      `- Added latency at c=${r.http.concurrency}: p50 ${fmt(gateway.concurrent.latency.p50 - direct.concurrent.latency.p50, 3)} ms, p99 ${fmt(gateway.concurrent.latency.p99 - direct.concurrent.latency.p99, 3)} ms`,
+      '',
+    );
+    for (const run of [direct.sequential, direct.concurrent, gateway.sequential, gateway.concurrent]) {
+      for (const e of run.errorSamples) L.push(`- error sample: \`${e.replace(/`/g, "'")}\``);
+    }
+  }
+
+  L.push('## (b) Fan-out over graphql-ws', '');
+  for (const f of r.fanout) {
+    L.push(`### ${f.subscriptions.toLocaleString('en')} subscriptions`, '');
+    L.push(
+      `${f.users} users, ${f.connections} sockets, ${f.subscriptions / f.users} subscriptions per user; all subscribed and upstream-connected in ${fmt(f.setupMs / 1000, 1)} s. ` +
+        `Subscription errors: ${f.subscriptionErrors}, ended by the server: ${f.subscriptionEnds}. ` +
+        `Bayeux clients left at the simulator 5 s after the gateway closed its CometD sessions (lost /meta/disconnect): ${f.lingeringBayeuxClients}.`,
+      '',
+    );
+    L.push(row(['run', 'rounds', 'round', 'published', 'expected', 'received', 'lost', 'p50 ms', 'p99 ms', 'max ms', 'publisher lag ms', 'CPU (cores)', 'gateway CPU µs/delivery']));
+    L.push(row(['---', '---:', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---', '---:']));
+    for (const d of f.deliveries) L.push(deliveryRows(d));
+    L.push('');
+    const mem = f.memory;
+    L.push(
+      `Gateway memory: heap ${fmt(mem.heapBeforeMiB, 1)} -> ${fmt(mem.heapAfterMiB, 1)} MiB, RSS ${fmt(mem.rssBeforeMiB, 1)} -> ${fmt(mem.rssAfterMiB, 1)} MiB: ` +
+        `**${kb(mem.heapPerItem)} heap** and ${kb(mem.rssPerItem)} RSS per idle subscription.`,
+      '',
+    );
+    for (const e of f.errorSamples) L.push(`- error sample: \`${e.replace(/`/g, "'")}\``);
+  }
+  if (r.fanout.length === 2) {
+    const [a, b] = r.fanout as [typeof r.fanout[0], typeof r.fanout[0]];
+    const marginal = ((b.memory.heapAfterMiB - b.memory.heapBeforeMiB) - (a.memory.heapAfterMiB - a.memory.heapBeforeMiB)) * 2 ** 20 / (b.subscriptions - a.subscriptions);
+    L.push(
+      `Marginal heap per subscription between the two runs (same ${a.users} users and CometD sessions, so per-user costs cancel; ` +
+        `${b.connections - a.connections} more sockets): ${kb(marginal)}.`,
+      '',
+    );
+  }
+
+  L.push('## (c) Concurrent upstream CometD sessions', '');
+  L.push('One user per socket, one subscription per user, each user with its own CometD session to the simulator (fresh users, not those of (b)).', '');
+  L.push(row(['users', 'Bayeux clients at the simulator', 'setup s', 'heap before MiB', 'heap after MiB', 'heap per user', 'RSS per user', 'check: lost', 'check: p99 ms', 'lost disconnects']));
+  L.push(row(['---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
+  for (const s of r.sessions) {
+    L.push(row([s.users, s.bayeuxClients, fmt(s.setupMs / 1000, 1), fmt(s.memory.heapBeforeMiB, 1), fmt(s.memory.heapAfterMiB, 1), kb(s.memory.heapPerItem), kb(s.memory.rssPerItem), `${s.check.lost} of ${s.check.expected}`, fmt(s.check.latency.p99), s.lingeringBayeuxClients]));
+  }
+  L.push('', '"Heap per user" is everything one user brings: its socket and subscription, its gateway session (cookie jar, CSRF token), and its CometD client with its long-polling transport and keep-alive agent.', '');
+
+  L.push('## Profiles (evidence)', '');
+  L.push('Taken in the gateway process with node:inspector during extra, unmeasured passes (profiling slows the process down). Files are under bench/profiles/ (git-ignored); open them in Chrome DevTools or speedscope.', '');
+  for (const p of r.profiles) L.push(...profileSection(p));
+
+  L.push('## Analysis', '');
+  L.push(ANALYSIS_BEGIN);
+  const kept = keptAnalysis(previousPath);
+  L.push(kept || '_Not written yet._');
+  L.push(ANALYSIS_END, '');
+
+  if (r.failures.length > 0) {
+    L.push('## Failures (details)', '', '```');
+    for (const f of r.failures) L.push(f);
+    L.push('```', '');
+  }
+  return L.join('\n');
+}
