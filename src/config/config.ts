@@ -51,6 +51,13 @@ const schema = z.object({
   PLAYGROUND: bool.optional(),
   INTROSPECTION: bool.optional(),
   CORS_ORIGINS: csv.default([]),
+  PERSISTED_QUERIES: bool.default(true),
+  PERSISTED_QUERIES_CACHE_BYTES: int(1_024, 1_073_741_824).default(10_485_760),
+  TRUSTED_DOCUMENTS: z
+    .string()
+    .min(1)
+    .refine((file) => existsSync(file), 'no such file')
+    .optional(),
 });
 
 export type Env = z.input<typeof schema>;
@@ -89,6 +96,13 @@ export interface GatewayConfig {
   playground: boolean;
   introspection: boolean;
   corsOrigins: string[];
+  persistedDocuments: {
+    /** Automatic persisted queries (Apollo's APQ), in a cache of at most `apqCacheBytes`. */
+    apq: boolean;
+    apqCacheBytes: number;
+    /** Manifest of the only documents allowed to run; undefined = any document. */
+    trustedDocumentsPath: string | undefined;
+  };
 }
 
 /** Thrown when the environment is invalid; the message names each variable. */
@@ -142,6 +156,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     playground: e.PLAYGROUND ?? !production,
     introspection: e.INTROSPECTION ?? !production,
     corsOrigins: e.CORS_ORIGINS,
+    persistedDocuments: {
+      apq: e.PERSISTED_QUERIES,
+      apqCacheBytes: e.PERSISTED_QUERIES_CACHE_BYTES,
+      trustedDocumentsPath: e.TRUSTED_DOCUMENTS,
+    },
   };
 }
 

@@ -7,6 +7,10 @@
  * The mutations give no `referenceId`, so the gateway generates a fresh one on
  * every run: the seeds' fixed '123456789' would make two runs share one
  * acknowledgement correlation id.
+ *
+ * Each document is one plain template literal behind a GraphQL magic comment
+ * (no interpolation) so GraphQL Code Generator can pluck it: the typed documents
+ * and the persisted-documents manifest in client/generated come from here.
  */
 
 /** One example document with the variables it runs with. */
@@ -19,34 +23,10 @@ export interface ExampleOperation {
   variables?: object;
 }
 
-const RESULT_SELECTION = `{
-    referenceId
-    statusCode
-    acknowledgement {
-      notificationType
-      upstreamNotificationType
-      record {
-        recordHandle
-        campaignName
-      }
-      userData
-      receivedAt
-    }
-  }`;
-
-/** A mutation that takes a record handle and an input object. */
-function recordMutation(name: string, field: string, inputType: string): string {
-  return `# Selecting acknowledgement waits for the CometD event carrying the referenceId.
-mutation ${name}($recordHandle: Int!, $input: ${inputType}!) {
-  ${field}(recordHandle: $recordHandle, input: $input) ${RESULT_SELECTION}
-}
-`;
-}
-
 export const EXAMPLE_OPERATIONS: ExampleOperation[] = [
   {
     name: 'Devices',
-    query: `# The devicePath a record operation needs, and whether live events flow.
+    query: /* GraphQL */ `# The devicePath a record operation needs, and whether live events flow.
 query Devices {
   devices {
     id
@@ -64,7 +44,24 @@ query Devices {
   },
   {
     name: 'RescheduleRecord',
-    query: recordMutation('RescheduleRecord', 'rescheduleRecord', 'RescheduleRecordInput'),
+    query: /* GraphQL */ `# Selecting acknowledgement waits for the CometD event carrying the referenceId.
+mutation RescheduleRecord($recordHandle: Int!, $input: RescheduleRecordInput!) {
+  rescheduleRecord(recordHandle: $recordHandle, input: $input) {
+    referenceId
+    statusCode
+    acknowledgement {
+      notificationType
+      upstreamNotificationType
+      record {
+        recordHandle
+        campaignName
+      }
+      userData
+      receivedAt
+    }
+  }
+}
+`,
     variables: {
       recordHandle: 9,
       input: {
@@ -78,7 +75,24 @@ query Devices {
   },
   {
     name: 'RejectRecord',
-    query: recordMutation('RejectRecord', 'rejectRecord', 'RejectRecordInput'),
+    query: /* GraphQL */ `# Selecting acknowledgement waits for the CometD event carrying the referenceId.
+mutation RejectRecord($recordHandle: Int!, $input: RejectRecordInput!) {
+  rejectRecord(recordHandle: $recordHandle, input: $input) {
+    referenceId
+    statusCode
+    acknowledgement {
+      notificationType
+      upstreamNotificationType
+      record {
+        recordHandle
+        campaignName
+      }
+      userData
+      receivedAt
+    }
+  }
+}
+`,
     variables: {
       recordHandle: 9,
       input: {
@@ -91,7 +105,24 @@ query Devices {
   },
   {
     name: 'UpdateRecord',
-    query: recordMutation('UpdateRecord', 'updateRecord', 'UpdateRecordInput'),
+    query: /* GraphQL */ `# Selecting acknowledgement waits for the CometD event carrying the referenceId.
+mutation UpdateRecord($recordHandle: Int!, $input: UpdateRecordInput!) {
+  updateRecord(recordHandle: $recordHandle, input: $input) {
+    referenceId
+    statusCode
+    acknowledgement {
+      notificationType
+      upstreamNotificationType
+      record {
+        recordHandle
+        campaignName
+      }
+      userData
+      receivedAt
+    }
+  }
+}
+`,
     variables: {
       recordHandle: 6,
       input: {
@@ -103,9 +134,22 @@ query Devices {
   },
   {
     name: 'CancelRecordByPhoneNumber',
-    query: `# The record is found by phone number: GWS reports its handle in the acknowledgement's userData.
+    query: /* GraphQL */ `# The record is found by phone number: GWS reports its handle in the acknowledgement's userData.
 mutation CancelRecordByPhoneNumber($input: CancelRecordInput!) {
-  cancelRecordByPhoneNumber(input: $input) ${RESULT_SELECTION}
+  cancelRecordByPhoneNumber(input: $input) {
+    referenceId
+    statusCode
+    acknowledgement {
+      notificationType
+      upstreamNotificationType
+      record {
+        recordHandle
+        campaignName
+      }
+      userData
+      receivedAt
+    }
+  }
 }
 `,
     variables: {
@@ -121,7 +165,24 @@ mutation CancelRecordByPhoneNumber($input: CancelRecordInput!) {
   },
   {
     name: 'CompleteRecord',
-    query: recordMutation('CompleteRecord', 'completeRecord', 'CompleteRecordInput'),
+    query: /* GraphQL */ `# Selecting acknowledgement waits for the CometD event carrying the referenceId.
+mutation CompleteRecord($recordHandle: Int!, $input: CompleteRecordInput!) {
+  completeRecord(recordHandle: $recordHandle, input: $input) {
+    referenceId
+    statusCode
+    acknowledgement {
+      notificationType
+      upstreamNotificationType
+      record {
+        recordHandle
+        campaignName
+      }
+      userData
+      receivedAt
+    }
+  }
+}
+`,
     variables: {
       recordHandle: 12,
       input: {
@@ -134,7 +195,7 @@ mutation CancelRecordByPhoneNumber($input: CancelRecordInput!) {
   },
   {
     name: 'OutboundRecordEvents',
-    query: `# Runs until stopped; run a mutation in another tab to see its acknowledgement here.
+    query: /* GraphQL */ `# Runs until stopped; run a mutation in another tab to see its acknowledgement here.
 subscription OutboundRecordEvents($filter: OutboundRecordEventFilter) {
   outboundRecordEvents(filter: $filter) {
     notificationType

@@ -13,6 +13,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { ErrorCode } from '../errors.js';
 import { parseAuthorization, type GatewayContext } from '../graphql/context.js';
+import type { Logger } from '../logger.js';
 import type { GatewayServices } from './services.js';
 import type { PersistedDocuments } from './trusted-documents.js';
 
@@ -74,9 +75,13 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
       context: (ctx, id): GatewayContext => {
         const params = ctx.connectionParams ?? {};
         const connectionId = ctx.extra.connectionId ?? 'unknown';
+        // A subscription lives long and mostly logs nothing: make its child logger only when used.
+        let child: Logger | undefined;
         return {
           requestId: `${connectionId}:${id}`,
-          logger: logger.child({ connectionId, operationId: id }),
+          get logger() {
+            return (child ??= logger.child({ connectionId, operationId: id }));
+          },
           authorization: parseAuthorization(params['authorization'] ?? params['Authorization']),
           services,
         };

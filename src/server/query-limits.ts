@@ -7,6 +7,7 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import type { GatewayConfig } from '../config/config.js';
 
 export interface QueryLimits {
@@ -28,11 +29,16 @@ export function createQueryLimits(limits: GatewayConfig['limits']): QueryLimits 
   });
   const { plugins, validationRules } = armor.protect();
   const rules = [...specifiedRules, ...validationRules];
+  // Many subscribers send the same document: parse and validate it once, and share the
+  // (immutable) AST instead of holding a copy per subscription. Only valid documents are kept.
+  const checked = new LRUCache<string, DocumentNode>({ max: 1_000 });
   return {
     // graphql-armor's typings name @apollo/server's CommonJS types; at run time these are plain plugin objects.
     plugins: plugins as unknown as ApolloServerPlugin[],
     validationRules,
     checkDocument(schema, query) {
+      const known = checked.get(query);
+      if (known) return { document: known };
       let document: DocumentNode;
       try {
         document = parse(query, { maxTokens: limits.maxTokens });
@@ -44,6 +50,7 @@ export function createQueryLimits(limits: GatewayConfig['limits']): QueryLimits 
       if (errors.length > 0) {
         return { errors: errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } })) };
       }
+      checked.set(query, document);
       return { document };
     },
   };

@@ -1,8 +1,9 @@
 /**
  * The playground router on a real Express 5 http server (port 0), serving a
- * fresh Vite build: page loads get the page with its configuration, every
+ * Vite build: page loads get the page with its configuration, every
  * GraphQL request goes on to the next handler (Apollo's place), assets are
  * served with a long cache, and nothing in the build points at another host.
+ * The build is dist/playground/client, built when missing or stale (build-playground.ts).
  */
 import http from 'node:http';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
@@ -17,7 +18,7 @@ import {
   renderPlaygroundPage,
   type PlaygroundOptions,
 } from '../../src/playground/serve-playground.js';
-import { BUILD_TIMEOUT_MS, buildPlayground, type PlaygroundBuild } from './build-playground.js';
+import { BUILD_TIMEOUT_MS, ensurePlaygroundBuild, type PlaygroundBuild } from './build-playground.js';
 
 const DEMO_HEADERS = basicAuthorizationHeaders('agent1', 'agent1pass');
 const HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
@@ -63,13 +64,12 @@ let built: PlaygroundBuild;
 let server: Server;
 
 beforeAll(async () => {
-  built = await buildPlayground();
+  built = await ensurePlaygroundBuild();
   server = await startServer({ assetsDir: built.dir, defaultHeaders: DEMO_HEADERS });
 }, BUILD_TIMEOUT_MS);
 
 afterAll(async () => {
   await server?.close();
-  await built?.dispose();
 });
 
 describe('GET /graphql from a browser', () => {

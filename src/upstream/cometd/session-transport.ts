@@ -44,15 +44,18 @@ interface PendingRequest extends XhrLike {
 // /meta/connect) the one that normally fires; got's timeout is the backstop
 // that guarantees no request outlives its session by much.
 const BACKSTOP_MARGIN_MS = 1_000;
+// As Node's own global agent: idle sockets close after this, or sooner when the server's hint says so.
+const AGENT_IDLE_TIMEOUT_MS = 5_000;
 
 /** A per-session long-polling transport; register one per CometD instance. */
 export class SessionLongPollingTransport extends LongPollingTransport {
   readonly #options: SessionTransportOptions;
-  // One keep-alive pool per session, so dispose can close its sockets.
-  readonly #agents = {
-    http: new HttpAgent({ keepAlive: true }),
-    https: new HttpsAgent({ keepAlive: true }),
-  };
+  // One keep-alive pool per session, so dispose can close its sockets; made on
+  // first use, for the one protocol the session talks. A non-zero `timeout` is
+  // what makes Node honour the server's `Keep-Alive: timeout` hint and drop an
+  // idle socket before the server does (else a request, such as the final
+  // /meta/disconnect, can go out on a socket being closed: ECONNRESET).
+  #agents: { http?: HttpAgent; https?: HttpsAgent } = {};
   readonly #inFlight = new Set<Promise<void>>();
   readonly #aborts = new Set<AbortController>();
   #closed = false;
@@ -101,7 +104,7 @@ export class SessionLongPollingTransport extends LongPollingTransport {
         cookieJar: this.#options.cookieJar(),
         // A Set-Cookie a browser would refuse must not fail the exchange.
         ignoreInvalidCookies: true,
-        agent: this.#agents,
+        agent: this.#agentFor(packet.url),
         timeout: { request: this.#timeoutMs() },
         retry: { limit: 0 },
         throwHttpErrors: false,
@@ -120,6 +123,12 @@ export class SessionLongPollingTransport extends LongPollingTransport {
     }
     request.readyState = XHR_STATE.DONE;
     this.#notify(outcome);
+  }
+
+  #agentFor(url: string): { http?: HttpAgent; https?: HttpsAgent } {
+    if (url.startsWith('https:')) this.#agents.https ??= new HttpsAgent({ keepAlive: true, timeout: AGENT_IDLE_TIMEOUT_MS });
+    else this.#agents.http ??= new HttpAgent({ keepAlive: true, timeout: AGENT_IDLE_TIMEOUT_MS });
+    return this.#agents;
   }
 
   #headers(packet: XhrSendPacket): Record<string, string> {
@@ -159,8 +168,8 @@ export class SessionLongPollingTransport extends LongPollingTransport {
     this.#closed = true;
     for (const controller of this.#aborts) controller.abort();
     await Promise.allSettled([...this.#inFlight]);
-    this.#agents.http.destroy();
-    this.#agents.https.destroy();
+    this.#agents.http?.destroy();
+    this.#agents.https?.destroy();
   }
 }
 
