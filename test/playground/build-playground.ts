@@ -74,6 +74,8 @@ function processAlive(pid: number): boolean {
 /** Takes the build lock, waiting while a live process holds it; a dead holder's lock is taken over. */
 async function lock(): Promise<() => Promise<void>> {
   const deadline = Date.now() + BUILD_TIMEOUT_MS;
+  // A fresh clone has no dist/ yet.
+  await mkdir(path.dirname(LOCK), { recursive: true });
   for (;;) {
     try {
       await mkdir(LOCK, { recursive: false });
