@@ -14,6 +14,7 @@ import { WebSocketServer } from 'ws';
 import { ErrorCode } from '../errors.js';
 import { parseAuthorization, type GatewayContext } from '../graphql/context.js';
 import type { Logger } from '../logger.js';
+import { coalesceWrites } from './coalesce-ws-writes.js';
 import type { GatewayServices } from './services.js';
 import type { PersistedDocuments } from './trusted-documents.js';
 
@@ -41,6 +42,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
   const { services, formatError } = options;
   const { config, logger } = services;
   const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path ?? '/graphql', maxPayload: options.maxPayloadBytes ?? 100 * 1024 });
+  coalesceWrites(wsServer);
   const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
     errors.map((e) => formatError(e.toJSON(), e.originalError ?? e));
 
