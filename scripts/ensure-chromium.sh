@@ -5,27 +5,34 @@
 #   CHROMIUM_PATH  the executable to look for (default /usr/bin/chromium)
 set -euo pipefail
 
+# Outside CI a missing browser is not fatal: the browser test skips itself and says why.
+give_up() {
+  echo "ensure-chromium: $1" >&2
+  if [ -n "${CI:-}" ]; then exit 1; fi
+  echo "ensure-chromium: continuing without it (the browser test will be skipped)" >&2
+  exit 0
+}
+
 chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
 if [ -x "$chromium" ]; then
   exit 0
 fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "ensure-chromium: $chromium is missing and apt-get is not available; install Chromium and set CHROMIUM_PATH" >&2
-  exit 1
+  give_up "$chromium is missing and apt-get is not available; install Chromium and set CHROMIUM_PATH"
 fi
 
 sudo=()
 if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null 2>&1 || give_up "$chromium is missing and installing it needs root (no sudo here)"
   sudo=(sudo)
 fi
 
 echo "ensure-chromium: installing chromium with apt-get" >&2
 export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update
-"${sudo[@]}" apt-get install -y chromium
+"${sudo[@]}" apt-get update || give_up "apt-get update failed"
+"${sudo[@]}" apt-get install -y chromium || give_up "apt-get install chromium failed"
 
 if [ ! -x "$chromium" ]; then
-  echo "ensure-chromium: apt-get installed chromium but $chromium is still missing; set CHROMIUM_PATH" >&2
-  exit 1
+  give_up "apt-get installed chromium but $chromium is still missing; set CHROMIUM_PATH"
 fi
