@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectionParamsFromHeaders, connectionParamsKey } from '../../src/playground/client/connection-params.js';
 import { endpointUrls } from '../../src/playground/client/endpoint-urls.js';
+import { withKnownOperationName } from '../../src/playground/client/operation-name.js';
 
 describe('connectionParamsFromHeaders', () => {
   it('lower-cases header names, so Authorization arrives as authorization', () => {
@@ -32,5 +33,24 @@ describe('endpointUrls', () => {
       url: 'https://gw.example.com/api/graphql',
       subscriptionUrl: 'wss://gw.example.com/api/graphql',
     });
+  });
+});
+
+describe('withKnownOperationName', () => {
+  const subscription = 'subscription OutboundRecordEvents { outboundRecordEvents { referenceId } }';
+
+  it("replaces a stale operation name (the previous tab's) by the document's only operation", () => {
+    expect(withKnownOperationName({ query: subscription, operationName: 'Devices' })).toEqual({
+      query: subscription,
+      operationName: 'OutboundRecordEvents',
+    });
+  });
+
+  it('keeps a name the document has, a missing name, and documents it cannot judge', () => {
+    const two = 'query A { devices { id } } query B { devices { id } }';
+    expect(withKnownOperationName({ query: subscription, operationName: 'OutboundRecordEvents' }).operationName).toBe('OutboundRecordEvents');
+    expect(withKnownOperationName<{ query: string; operationName?: string }>({ query: subscription }).operationName).toBeUndefined();
+    expect(withKnownOperationName({ query: two, operationName: 'C' }).operationName).toBe('C');
+    expect(withKnownOperationName({ query: '{ broken', operationName: 'X' }).operationName).toBe('X');
   });
 });

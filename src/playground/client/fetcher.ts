@@ -13,6 +13,7 @@
 import { createGraphiQLFetcher, type Fetcher } from '@graphiql/toolkit';
 import { createClient, type Client } from 'graphql-ws';
 import { connectionParamsFromHeaders, connectionParamsKey } from './connection-params.js';
+import { withKnownOperationName } from './operation-name.js';
 
 export interface PlaygroundFetcherOptions {
   /** HTTP endpoint (absolute URL). */
@@ -47,7 +48,7 @@ export function createPlaygroundFetcher({ url, subscriptionUrl }: PlaygroundFetc
   };
 
   const fetcher: Fetcher = (params, opts) =>
-    createGraphiQLFetcher({ url, wsClient: wsClientFor(opts?.headers) })(params, opts);
+    createGraphiQLFetcher({ url, wsClient: wsClientFor(opts?.headers) })(withKnownOperationName(params), opts);
 
   return {
     fetcher,

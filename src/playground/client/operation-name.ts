@@ -1,0 +1,28 @@
+/**
+ * GraphiQL derives the operation name from the editor a moment after the text
+ * changes: a click on "run" right after switching tabs sends the new document
+ * with the previous tab's operation name. The toolkit then does not recognise
+ * a subscription (it looks the name up) and POSTs it, which fails with 400.
+ * When the name is not in the document and the document has one operation,
+ * use that operation's name. No DOM here (unit-tested in Node).
+ */
+import { Kind, parse } from 'graphql';
+
+export interface OperationParams {
+  query: string;
+  operationName?: string | null;
+}
+
+export function withKnownOperationName<P extends OperationParams>(params: P): P {
+  if (!params.operationName) return params;
+  let names: (string | undefined)[];
+  try {
+    names = parse(params.query)
+      .definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION)
+      .map((d) => d.name?.value);
+  } catch {
+    return params; // not parseable: let the server say why
+  }
+  if (names.includes(params.operationName) || names.length !== 1) return params;
+  return { ...params, operationName: names[0] ?? null };
+}
