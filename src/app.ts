@@ -7,7 +7,7 @@ import { loadConfig, type GatewayConfig } from './config/config.js';
 import { createLogger, type Logger } from './logger.js';
 import { startGateway, type Gateway } from './server/create-gateway.js';
 import { cometdEventSources } from './upstream/cometd-event-source.js';
-import { playgroundRouter } from './playground/serve-playground.js';
+import { basicAuthorizationHeaders, playgroundRouter } from './playground/serve-playground.js';
 
 /** What main.ts and the tests need of a running simulator (src/simulator is loaded only when used). */
 interface RunningSimulator {
@@ -28,14 +28,14 @@ export async function startApp(config: GatewayConfig = loadConfig(), logger: Log
   const tracing = config.tracing ? (await import('./observability/tracing-sdk.js')).startTracing() : undefined;
   let simulator: RunningSimulator | undefined;
   let gwsBaseUrl = config.gwsBaseUrl;
-  let demoAuthorization: string | undefined;
+  let demoHeaders: Record<string, string> | undefined;
   if (!gwsBaseUrl) {
     // Loaded on demand: the gateway core never imports the simulator.
     const { startSimulator, DEMO_USERS } = await import('./simulator/index.js');
     simulator = await startSimulator({ port: config.simulatorPort, logger });
     gwsBaseUrl = simulator.url;
     const demo = DEMO_USERS[0]!;
-    demoAuthorization = `Basic ${Buffer.from(`${demo.username}:${demo.password}`).toString('base64')}`;
+    demoHeaders = basicAuthorizationHeaders(demo.username, demo.password);
     logger.warn(
       { simulator: simulator.url, demoUsers: DEMO_USERS.map((u) => u.username) },
       'GWS_BASE_URL is unset: using the built-in GWS simulator (demo users and passwords are in the README)',
@@ -48,7 +48,7 @@ export async function startApp(config: GatewayConfig = loadConfig(), logger: Log
       logger,
       openEventSource: cometdEventSources({ backoff: config.events.cometdBackoff }),
       ...(config.playground
-        ? { playground: playgroundRouter(demoAuthorization ? { defaultHeaders: { Authorization: demoAuthorization } } : {}) }
+        ? { playground: playgroundRouter(demoHeaders ? { defaultHeaders: demoHeaders } : {}) }
         : {}),
     });
     logger.info({ url: gateway.url, ws: gateway.wsUrl, upstream: gwsBaseUrl }, 'gateway listening');

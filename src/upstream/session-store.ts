@@ -34,13 +34,12 @@ export class SessionStore<V extends StoredSession> {
       // disposeAfter (not dispose) is where re-inserting is allowed.
       disposeAfter: (value, key, reason) => {
         if (this.#clearing) return;
+        // An idle-expired session that is still in use stays; anything else leaving the cache is disposed.
         if (reason === 'expire' && value.isBusy()) {
           this.#cache.set(key, value);
           return;
         }
-        if (reason === 'set' || reason === 'delete' || reason === 'evict' || reason === 'expire') {
-          void Promise.resolve(value.dispose()).catch(() => undefined);
-        }
+        void Promise.resolve(value.dispose()).catch(() => undefined);
       },
     });
   }
