@@ -58,6 +58,12 @@ const schema = z.object({
     .min(1)
     .refine((file) => existsSync(file), 'no such file')
     .optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  CREDENTIAL_HASH_KEY: z.string().min(32, 'at least 32 characters').optional(),
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, ":", "_" or "-"').default('ogw:'),
+  REDIS_CONNECT_TIMEOUT_MS: int(100, 60_000).default(2_000),
+  REDIS_COMMAND_TIMEOUT_MS: int(50, 60_000).default(1_000),
+  COMETD_LEASE_TTL_MS: int(1_000, 12_000).default(10_000),
 });
 
 export type Env = z.input<typeof schema>;
@@ -103,6 +109,21 @@ export interface GatewayConfig {
     /** Manifest of the only documents allowed to run; undefined = any document. */
     trustedDocumentsPath: string | undefined;
   };
+  /** Several instances as one gateway (REDIS_URL); undefined = everything in this process. */
+  cluster: ClusterConfig | undefined;
+}
+
+/** What the instances sharing one Redis need (src/cluster). */
+export interface ClusterConfig {
+  /** May hold a password: never logged. */
+  redisUrl: string;
+  /** The HMAC key of credential hashes, the same on every instance (the per-process default would differ). */
+  credentialHashKey: string;
+  keyPrefix: string;
+  connectTimeoutMs: number;
+  commandTimeoutMs: number;
+  /** A user's CometD session lease; a dead holder's is taken over within about 1.2 × this. */
+  leaseTtlMs: number;
 }
 
 /** Thrown when the environment is invalid; the message names each variable. */
@@ -119,6 +140,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  if (e.REDIS_URL && !e.CREDENTIAL_HASH_KEY) {
+    throw new ConfigError(
+      'Invalid configuration:\n  CREDENTIAL_HASH_KEY: required with REDIS_URL (the same secret of at least 32 characters on every instance)',
+    );
+  }
   const production = e.NODE_ENV === 'production';
   return {
     env: e.NODE_ENV,
@@ -161,6 +187,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apqCacheBytes: e.PERSISTED_QUERIES_CACHE_BYTES,
       trustedDocumentsPath: e.TRUSTED_DOCUMENTS,
     },
+    cluster: e.REDIS_URL
+      ? {
+          redisUrl: e.REDIS_URL,
+          credentialHashKey: e.CREDENTIAL_HASH_KEY!,
+          keyPrefix: e.REDIS_KEY_PREFIX,
+          connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
+          commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+          leaseTtlMs: e.COMETD_LEASE_TTL_MS,
+        }
+      : undefined,
   };
 }
 

@@ -13,8 +13,14 @@ export interface CsrfToken {
   token: string;
 }
 
-// A per-process key, so credential hashes are worthless outside this process.
-const HASH_KEY = randomBytes(32);
+// A per-process key, so credential hashes are worthless outside this process;
+// instances sharing a Redis set one shared key instead (useCredentialHashKey).
+let HASH_KEY: Buffer = randomBytes(32);
+
+/** Sets the HMAC key of credential hashes (CREDENTIAL_HASH_KEY, the same on every instance); call before the first request. */
+export function useCredentialHashKey(key: string): void {
+  HASH_KEY = Buffer.from(key, 'utf8');
+}
 
 /** The cache key of a credential: an HMAC, never the credential itself. */
 export function credentialKey(authorization: string): string {

@@ -29,4 +29,21 @@ describe('loadConfig', () => {
     expect(loadConfig({ GWS_BASE_URL: '' }).gwsBaseUrl).toBeUndefined();
     expect(loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example' }).corsOrigins).toEqual(['https://a.example', 'https://b.example']);
   });
+
+  it('keeps everything in process without REDIS_URL, and needs a shared hash key with it', () => {
+    expect(loadConfig({}).cluster).toBeUndefined();
+    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/CREDENTIAL_HASH_KEY/);
+    expect(() => loadConfig({ REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
+    expect(() => loadConfig({ REDIS_URL: 'redis://x', CREDENTIAL_HASH_KEY: 'short' })).toThrow(/CREDENTIAL_HASH_KEY/);
+    expect(() => loadConfig({ COMETD_LEASE_TTL_MS: '20000' })).toThrow(/COMETD_LEASE_TTL_MS/);
+    const key = 'k'.repeat(32);
+    expect(loadConfig({ REDIS_URL: 'rediss://:secret@redis.example:6380/2', CREDENTIAL_HASH_KEY: key }).cluster).toEqual({
+      redisUrl: 'rediss://:secret@redis.example:6380/2',
+      credentialHashKey: key,
+      keyPrefix: 'ogw:',
+      connectTimeoutMs: 2_000,
+      commandTimeoutMs: 1_000,
+      leaseTtlMs: 10_000,
+    });
+  });
 });
