@@ -4,9 +4,10 @@
  * simulator's (whose per-user state would count as gateway heap).
  */
 import { loadConfig } from '../src/config/config.js';
-import { silentLogger } from '../src/logger.js';
+import { createLogger } from '../src/logger.js';
 import { startGateway } from '../src/server/create-gateway.js';
 import { cometdEventSources } from '../src/upstream/cometd-event-source.js';
+import { GATEWAY_ENV } from './lib/gateway-env.js';
 import { serveApi } from './lib/ipc.js';
 import { cpuSample, settledMemory } from './lib/process-stats.js';
 import { disconnectInspector, startCpuProfile, startHeapSampling, stopCpuProfile, stopHeapSampling } from './lib/inspector-profiles.js';
@@ -14,26 +15,14 @@ import { disconnectInspector, startCpuProfile, startHeapSampling, stopCpuProfile
 const simulatorUrl = process.env['BENCH_SIMULATOR_URL'];
 if (!simulatorUrl) throw new Error('BENCH_SIMULATOR_URL is not set');
 
-/** The gateway's settings for the benchmark; see RESULTS.md ("Set-up") for why each differs from the default. */
-export const GATEWAY_ENV = {
-  NODE_ENV: 'production',
-  PORT: '0',
-  HOST: '127.0.0.1',
-  LOG_LEVEL: 'silent',
-  // Our acks come without a /me/internal user event: do not hold them back waiting for one.
-  EVENT_PAIRING_WINDOW_MS: '0',
-  // Close a user's CometD session soon after its last subscriber, so phases start from the same state.
-  COMETD_IDLE_GRACE_MS: '200',
-  WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: '20',
-  // One credential sends thousands of mutations a second here: keep the limiter in the path but never refusing.
-  RATE_LIMIT_POINTS: '1000000000',
-} as const;
-
+// The parent puts GATEWAY_ENV in our environment (lib/children.ts); the configuration reads the same values.
+if (process.env['NODE_ENV'] !== 'production') throw new Error('the gateway child must run with NODE_ENV=production in its environment');
 const config = loadConfig(GATEWAY_ENV);
 const gatewayReady = startGateway({
   config,
   gwsBaseUrl: simulatorUrl,
-  logger: silentLogger,
+  // The logger main.ts builds, at LOG_LEVEL=silent: request logging stays in the path, writing nothing.
+  logger: createLogger({ level: config.logLevel }),
   openEventSource: cometdEventSources({ backoff: config.events.cometdBackoff }),
 });
 

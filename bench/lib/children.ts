@@ -1,12 +1,17 @@
 /**
- * Forks the simulator and the gateway, each in its own Node process with
- * --expose-gc (memory after GC) and tsx (the TypeScript sources, as in tests).
+ * Forks the simulator, the gateway and the baseline proxies, each in its own
+ * Node process with --expose-gc (memory after GC) and tsx (the TypeScript
+ * sources, as in tests), and NODE_ENV=production in every child's
+ * environment: libraries (Express, graphql-js, Apollo) read it from
+ * process.env, not from our configuration object.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { GatewayApi } from '../gateway-child.js';
+import type { ProxyApi } from '../proxy-child.js';
 import type { SimApi } from '../sim-child.js';
 import { clockOffset, epochMs } from './clock.js';
+import { GATEWAY_ENV } from './gateway-env.js';
 import { RpcClient, type Api } from './ipc.js';
 
 export interface Child<A extends Api> {
@@ -19,7 +24,7 @@ export interface Child<A extends Api> {
 function start<A extends Api>(name: string, file: string, env: Record<string, string>): Child<A> {
   const child = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
     execArgv: ['--import', 'tsx', '--expose-gc'],
-    env: { ...process.env, ...env },
+    env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exit = new Promise<void>((resolve) => {
@@ -40,7 +45,10 @@ function start<A extends Api>(name: string, file: string, env: Record<string, st
 export const startSimulatorChild = (): Child<SimApi> => start<SimApi>('simulator', '../sim-child.ts', {});
 
 export const startGatewayChild = (simulatorUrl: string): Child<GatewayApi> =>
-  start<GatewayApi>('gateway', '../gateway-child.ts', { BENCH_SIMULATOR_URL: simulatorUrl });
+  start<GatewayApi>('gateway', '../gateway-child.ts', { ...GATEWAY_ENV, BENCH_SIMULATOR_URL: simulatorUrl });
+
+export const startProxyChild = (simulatorUrl: string): Child<ProxyApi> =>
+  start<ProxyApi>('proxy', '../proxy-child.ts', { BENCH_SIMULATOR_URL: simulatorUrl });
 
 /** simulator clock - our clock, from 30 IPC pings. */
 export async function calibrateClock(sim: RpcClient<SimApi>): Promise<{ offsetMs: number; errorMs: number }> {

@@ -1,8 +1,9 @@
 /**
- * The two ways of sending the same UpdateRecord (the update seed's values,
- * as agent1, who owns the seed's device): through the gateway as a GraphQL
- * mutation, and straight to the simulator as the GWS POST the gateway would
- * send, with the session cookie and CSRF token of one GET /api/v2/me.
+ * The ways of sending the same UpdateRecord (the update seed's values, as
+ * agent1, who owns the seed's device): through the gateway as a GraphQL
+ * mutation; straight to the simulator as the GWS POST the gateway would
+ * send, with the session cookie and CSRF token of one GET /api/v2/me; and
+ * the same POST without cookie or token to a baseline proxy, which adds them.
  */
 import { get } from 'node:http';
 import { buildUpstreamRequest } from '../../src/operations/build-request.js';
@@ -76,6 +77,19 @@ export async function directTarget(simulatorUrl: string): Promise<HttpTarget> {
       cookie: session.cookie,
       [session.csrfHeader]: session.csrfToken,
     },
+    body: JSON.stringify(request.body),
+    check: (status, body) => status === 200 && (JSON.parse(body) as { statusCode?: number }).statusCode === 0,
+  };
+}
+
+/** The GWS POST to a baseline proxy (bench/proxy-child.ts): the same path and body, the credential only. */
+export function proxyTarget(name: string, proxyUrl: string): HttpTarget {
+  const { input, recordHandle } = variablesFromSeed(op, seed) as { input: Record<string, unknown>; recordHandle: number };
+  const request = buildUpstreamRequest(op, recordHandle, input);
+  return {
+    name,
+    url: new URL(request.path, proxyUrl),
+    headers: { 'content-type': 'application/json', accept: 'application/json', authorization: basicAuth(agent1) },
     body: JSON.stringify(request.body),
     check: (status, body) => status === 200 && (JSON.parse(body) as { statusCode?: number }).statusCode === 0,
   };

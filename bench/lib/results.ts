@@ -3,6 +3,10 @@ import type { ProfileSummary } from './profile-summary.js';
 import type { LatencySummary } from './stats.js';
 import type { MachineInfo } from './machine.js';
 
+/** The four ways phase (a) sends the same UpdateRecord; the first three are baselines for the fourth. */
+export const HTTP_PATHS = ['direct', 'proxy-got', 'proxy-undici', 'gateway'] as const;
+export type HttpPathName = (typeof HTTP_PATHS)[number];
+
 export interface HttpRun {
   completed: number;
   errors: number;
@@ -11,10 +15,14 @@ export interface HttpRun {
   elapsedMs: number;
   /** completed / elapsed, per second. */
   throughput: number;
-  /** CPU of each process during the window, in cores (1 = one core busy). */
-  cores: { gateway?: number; simulator: number; loadGenerator: number; others: number | undefined };
+  /**
+   * CPU of each process during the window, in cores (1 = one core busy).
+   * `server` is the process between the client and the simulator (a proxy
+   * or the gateway); absent for direct calls.
+   */
+  cores: { server?: number; simulator: number; loadGenerator: number; others: number | undefined };
   /** CPU µs per completed request, per process. */
-  cpuUsPerRequest: { gateway?: number; simulator: number };
+  cpuUsPerRequest: { server?: number; simulator: number };
 }
 
 export interface HttpPath {
@@ -87,7 +95,14 @@ export interface BenchResults {
   packages: Record<string, string>;
   gatewayEnv: Record<string, string>;
   clock: { offsetMs: number; errorMs: number } | undefined;
-  http: { gateway?: HttpPath; direct?: HttpPath; sequentialCount: number; concurrency: number; durationMs: number };
+  http: {
+    paths: Partial<Record<HttpPathName, HttpPath>>;
+    sequentialCount: number;
+    concurrency: number;
+    durationMs: number;
+    /** Each measurement is split into this many rounds, the paths taking turns, so that a change in load hits them alike. */
+    rounds: number;
+  };
   fanout: FanoutRun[];
   sessions: SessionsRun[];
   profiles: ProfileRef[];
