@@ -49,7 +49,8 @@ async function inputFiles(relative: string): Promise<string[]> {
   }
 }
 
-async function inputsHash(): Promise<string> {
+/** The hash of the playground build's inputs (scripts/build-if-stale.mjs computes the same; a test checks it). */
+export async function inputsHash(): Promise<string> {
   const hash = createHash('sha256');
   for (const file of (await Promise.all(INPUTS.map(inputFiles))).flat()) {
     hash.update(file).update('\0').update(await readFile(path.join(ROOT, file))).update('\0');
