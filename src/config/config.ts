@@ -37,6 +37,9 @@ const schema = z.object({
   WS_CONNECTION_INIT_TIMEOUT_MS: int(1, 600_000).default(3_000),
   WS_KEEPALIVE_MS: int(0, 600_000).default(12_000),
   WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 10_000).default(20),
+  HTTP_SSE_KEEPALIVE_MS: int(100, 15_000).default(12_000),
+  HTTP_MULTIPART_HEARTBEAT_MS: int(100, 10_000).default(5_000),
+  HTTP_MAX_STREAMS_PER_CREDENTIAL: int(1, 10_000).default(20),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
   RATE_LIMIT_POINTS: int(1, 1_000_000_000).default(600),
   RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(60),
@@ -86,6 +89,8 @@ export interface GatewayConfig {
     cometdBackoff: { initialMs: number; maxMs: number };
   };
   ws: { connectionInitTimeoutMs: number; keepAliveMs: number; maxSubscriptionsPerConnection: number };
+  /** Server-sent events and multipart subscriptions (src/transports/). */
+  httpStreams: { sseKeepAliveMs: number; multipartHeartbeatMs: number; maxStreamsPerCredential: number };
   shutdownGraceMs: number;
   limits: {
     rateLimitPoints: number;
@@ -166,6 +171,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS,
       keepAliveMs: e.WS_KEEPALIVE_MS,
       maxSubscriptionsPerConnection: e.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    },
+    httpStreams: {
+      sseKeepAliveMs: e.HTTP_SSE_KEEPALIVE_MS,
+      multipartHeartbeatMs: e.HTTP_MULTIPART_HEARTBEAT_MS,
+      maxStreamsPerCredential: e.HTTP_MAX_STREAMS_PER_CREDENTIAL,
     },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     limits: {

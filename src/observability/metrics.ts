@@ -9,6 +9,8 @@ export interface MetricsSources {
   wsConnections(): number;
   /** Subscriptions served, and upstream CometD sessions by state. */
   sessions(): { subscriptions: number; cometdByState: Record<string, number> };
+  /** Open connections (HTTP streams count as one each) and subscriptions, by transport. */
+  transports(): Record<string, { connections: number; subscriptions?: number }>;
 }
 
 export class GatewayMetrics {
@@ -74,6 +76,28 @@ export class GatewayMetrics {
       registers: [this.registry],
       collect() {
         this.set(sources().sessions?.().subscriptions ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'gateway_transport_connections',
+      help: 'Open client connections by transport (graphql-transport-ws, graphql-ws, sse, multipart; an HTTP stream is one)',
+      labelNames: ['transport'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [transport, n] of Object.entries(sources().transports?.() ?? {})) this.set({ transport }, n.connections);
+      },
+    });
+    new Gauge({
+      name: 'gateway_transport_subscriptions',
+      help: 'Open subscription operations by transport',
+      labelNames: ['transport'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [transport, n] of Object.entries(sources().transports?.() ?? {})) {
+          if (n.subscriptions !== undefined) this.set({ transport }, n.subscriptions);
+        }
       },
     });
     new Gauge({

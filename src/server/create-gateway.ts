@@ -27,6 +27,7 @@ import { createPersistedDocuments } from './trusted-documents.js';
 import { requestLoggingPlugin } from '../observability/request-logging.js';
 import type { GwsHttpClient } from '../upstream/gws-http-client.js';
 import type { RequestHandler } from 'express';
+import { createHttpTransports } from '../transports/http-transports.js';
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -60,10 +61,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const persistedDocuments = createPersistedDocuments(config.persistedDocuments, schema);
   const ws = attachGraphqlWs({ httpServer, schema, services, formatError, checkDocument: limits.checkDocument, persistedDocuments });
   services.metrics.attach({ wsConnections: () => ws.connectionCount() });
+  // Server-sent events and multipart subscriptions, chosen by Accept before Apollo sees the request.
+  const httpStreams = createHttpTransports({ schema, services, formatError, checkDocument: limits.checkDocument, persistedDocuments });
+  services.metrics.attach({ transports: () => ({ 'graphql-transport-ws': { connections: ws.connectionCount() }, ...httpStreams.counts() }) });
 
   const wsDrain: ApolloServerPlugin = {
     async serverWillStart() {
       return { drainServer: async () => { await ws.dispose(); } };
+    },
+  };
+  const httpStreamsDrain: ApolloServerPlugin = {
+    async serverWillStart() {
+      return { drainServer: async () => httpStreams.dispose() };
     },
   };
   const apollo = new ApolloServer<GatewayContext>({
@@ -81,6 +90,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       wsDrain,
+      httpStreamsDrain,
       ApolloServerPluginLandingPageDisabled(),
       requestLoggingPlugin(),
       ...(limits.plugins as ApolloServerPlugin<GatewayContext>[]),
@@ -106,6 +116,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     '/graphql',
     cors<cors.CorsRequest>({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, credentials: false }),
     express.json({ limit: config.limits.maxBodyBytes }),
+    httpStreams.middleware,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = requestIdOf(req);
