@@ -63,7 +63,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   services.metrics.attach({ wsConnections: () => ws.connectionCount() });
   // Server-sent events and multipart subscriptions, chosen by Accept before Apollo sees the request.
   const httpStreams = createHttpTransports({ schema, services, formatError, checkDocument: limits.checkDocument, persistedDocuments });
-  services.metrics.attach({ transports: () => ({ 'graphql-transport-ws': { connections: ws.connectionCount() }, ...httpStreams.counts() }) });
+  services.metrics.attach({ transports: () => ({ ...ws.transports(), ...httpStreams.counts() }) });
 
   const wsDrain: ApolloServerPlugin = {
     async serverWillStart() {

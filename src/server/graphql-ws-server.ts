@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { GraphQLError, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
-import type { Disposable } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
+import type { Disposable, ServerOptions } from 'graphql-ws';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { ErrorCode } from '../errors.js';
 import { parseAuthorization, type GatewayContext } from '../graphql/context.js';
@@ -17,6 +17,8 @@ import type { Logger } from '../logger.js';
 import { coalesceWrites } from './coalesce-ws-writes.js';
 import type { GatewayServices } from './services.js';
 import type { PersistedDocuments } from './trusted-documents.js';
+import { attachLegacyWs } from '../transports/legacy-ws.js';
+import { dispatchUpgrades, SubscriptionCounter } from '../transports/ws-subprotocols.js';
 
 export interface GraphqlWsOptions {
   httpServer: Server;
@@ -34,20 +36,24 @@ export interface GraphqlWsOptions {
 
 export interface GraphqlWsServer extends Disposable {
   readonly wsServer: WebSocketServer;
-  /** Open sockets. */
+  /** Open sockets, both subprotocols. */
   connectionCount(): number;
+  /** Open sockets and subscriptions per subprotocol. */
+  transports(): Record<'graphql-transport-ws' | 'graphql-ws', { connections: number; subscriptions: number }>;
 }
 
 export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
   const { services, formatError } = options;
   const { config, logger } = services;
-  const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path ?? '/graphql', maxPayload: options.maxPayloadBytes ?? 100 * 1024 });
+  const path = options.path ?? '/graphql';
+  const maxPayload = options.maxPayloadBytes ?? 100 * 1024;
+  // Upgrades are dispatched by subprotocol (src/transports/ws-subprotocols.ts): this server takes graphql-transport-ws.
+  const wsServer = new WebSocketServer({ noServer: true, path, maxPayload });
   coalesceWrites(wsServer);
   const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
     errors.map((e) => formatError(e.toJSON(), e.originalError ?? e));
 
-  const disposable = useServer<Record<string, unknown> | undefined, { connectionId: string }>(
-    {
+  const serverOptions: ServerOptions<Record<string, unknown> | undefined, Partial<{ connectionId: string }> & Extra> = {
       schema: options.schema,
       connectionInitWaitTimeout: config.ws.connectionInitTimeoutMs,
       onConnect: (ctx) => {
@@ -91,15 +97,23 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: format(result.errors) } : undefined,
       onError: (_ctx, _id, _payload, errors) => format(errors),
-    },
-    wsServer,
-    config.ws.keepAliveMs,
-  );
+  };
+  // The same options serve the legacy `graphql-ws` subprotocol: every rule is shared.
+  const counted = { modern: new SubscriptionCounter(), legacy: new SubscriptionCounter() };
+  const disposable = useServer(counted.modern.wrap(serverOptions), wsServer, config.ws.keepAliveMs);
+  const legacy = attachLegacyWs({ serverOptions: counted.legacy.wrap(serverOptions), path, maxPayloadBytes: maxPayload, keepAliveMs: config.ws.keepAliveMs, onSocket: coalesceWrites });
+  const undispatch = dispatchUpgrades(options.httpServer, { modern: wsServer, legacy: legacy.wsServer });
   return {
     wsServer,
-    connectionCount: () => wsServer.clients.size,
+    connectionCount: () => wsServer.clients.size + legacy.connectionCount(),
+    transports: () => ({
+      'graphql-transport-ws': { connections: wsServer.clients.size, subscriptions: counted.modern.open },
+      'graphql-ws': { connections: legacy.connectionCount(), subscriptions: counted.legacy.open },
+    }),
     dispose: async () => {
-      await disposable.dispose(); // closes every client with 1001 Going away
+      undispatch();
+      // Both close every client with 1001 Going away.
+      await Promise.all([disposable.dispose(), legacy.dispose()]);
     },
   };
 }

@@ -184,7 +184,7 @@ function withoutTypename(value: unknown): unknown {
 }
 
 /** subscriptions-transport-ws's client on the legacy `graphql-ws` subprotocol; credentials in connection_init. */
-export const legacyWsClient: ClientFactory = (stack, authorization) => {
+export const legacyWsClient: ClientFactory = Object.assign((stack: Stack, authorization?: string): TransportClient => {
   const client = new SubscriptionClient(stack.gateway.wsUrl, { reconnect: false, lazy: true, connectionParams: authorization ? { authorization } : {} }, WebSocket);
   return {
     subscribe<T>(query: string, variables?: Record<string, unknown>, extensions?: Record<string, unknown>) {
@@ -194,9 +194,14 @@ export const legacyWsClient: ClientFactory = (stack, authorization) => {
         .subscribe({ next: (r) => sink.next(r as Result<T>), error: sink.error, complete: sink.complete });
       return { ...collected, unsubscribe: () => subscription.unsubscribe() };
     },
-    dispose: async () => client.close(),
+    dispose: async () => {
+      // ws refuses to close a socket still connecting: let it open first.
+      const deadline = Date.now() + 2_000;
+      while (client.status === WebSocket.CONNECTING && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      client.close();
+    },
   };
-};
+}, { documentsAsText: false }); // its client refuses an empty `query`: APQ over it is checked with a raw socket
 
 /** Every error code a subscription reported: in its results, or in the error its client ended it with. */
 export async function errorCodesOf(collected: Collected<unknown>, timeoutMs = 5_000): Promise<string[]> {
@@ -205,8 +210,9 @@ export async function errorCodesOf(collected: Collected<unknown>, timeoutMs = 5_
     new Promise<{ error?: unknown }>((_, reject) => setTimeout(() => reject(new Error(`not ended: ${JSON.stringify(collected.results)}`)), timeoutMs)),
   ]);
   const codes = collected.results.flatMap((r) => (r.errors ?? []).map((e) => String(e.extensions?.['code'])));
-  const error = ended.error as { errors?: unknown[] } | unknown[] | undefined;
-  const list = Array.isArray(error) ? error : Array.isArray(error?.errors) ? error.errors : [];
+  // graphql-sse and Apollo Client end with { errors }, subscriptions-transport-ws with the first error itself.
+  const error = ended.error as { errors?: unknown[]; extensions?: unknown } | unknown[] | undefined;
+  const list = Array.isArray(error) ? error : Array.isArray(error?.errors) ? error.errors : error?.extensions ? [error] : [];
   for (const e of list) codes.push(String((e as { extensions?: { code?: unknown } }).extensions?.code));
   return codes;
 }

@@ -1,10 +1,12 @@
 /**
- * The real process with server-sent events and multipart subscriptions open:
- * SIGTERM closes both streams at once (they do not hold the HTTP drain for
- * the grace period), the process exits 0, and the log has one line per
- * stream operation with its transport and no secret.
+ * The real process with a server-sent events stream, a multipart
+ * subscription and a legacy `graphql-ws` socket open: SIGTERM closes the
+ * streams at once (they do not hold the HTTP drain for the grace period) and
+ * the legacy socket with 1001, the process exits 0, and the log has one line
+ * per stream operation with its transport and no secret.
  */
 import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { AGENT1 } from '../support/stack.js';
 import { rawStream } from '../integration/sse-multipart-legacy-clients.js';
 import { freePort, spawnGateway } from './gateway-process.js';
@@ -12,8 +14,8 @@ import { freePort, spawnGateway } from './gateway-process.js';
 const GRACE_MS = 4_000;
 const SUB = 'subscription { outboundRecordEvents { referenceId } }';
 
-describe('the gateway process with HTTP streams open', () => {
-  it('SIGTERM: SSE and multipart streams are closed at once, and the process exits 0 well within the grace period', async ({ onTestFinished }) => {
+describe('the gateway process with SSE, multipart and legacy graphql-ws clients', () => {
+  it('SIGTERM: SSE and multipart streams are closed at once, the legacy socket with 1001, and the process exits 0 well within the grace period', async ({ onTestFinished }) => {
     const port = await freePort();
     const gateway = spawnGateway({ PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: String(GRACE_MS) });
     onTestFinished(() => gateway.kill());
@@ -23,11 +25,19 @@ describe('the gateway process with HTTP streams open', () => {
     const sse = await rawStream(url, { accept: 'text/event-stream', body: { query: SUB }, authorization: AGENT1 });
     const multipart = await rawStream(url, { accept: 'multipart/mixed;subscriptionSpec="1.0",application/json', body: { query: SUB }, authorization: AGENT1 });
     expect([sse.status, multipart.status]).toEqual([200, 200]);
+    const legacy = new WebSocket(String(listening['ws']), ['graphql-ws']);
+    const legacyClosed = new Promise<number>((resolve) => legacy.once('close', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      legacy.once('open', () => resolve());
+      legacy.once('error', reject);
+    });
+    legacy.send(JSON.stringify({ type: 'connection_init', payload: { authorization: AGENT1 } }));
+    legacy.send(JSON.stringify({ type: 'start', id: '1', payload: { query: SUB } }));
     const deadline = Date.now() + 10_000;
     for (;;) {
       const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: AGENT1 }, body: JSON.stringify({ query: '{ eventStream { state subscribers } }' }) });
       const status = ((await response.json()) as { data?: { eventStream?: { state: string; subscribers: number } } }).data?.eventStream;
-      if (status?.state === 'CONNECTED' && status.subscribers === 2) break;
+      if (status?.state === 'CONNECTED' && status.subscribers === 3) break;
       if (Date.now() > deadline) throw new Error(`streams not live: ${JSON.stringify(status)}`);
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -37,6 +47,7 @@ describe('the gateway process with HTTP streams open', () => {
     const [sseText, multipartText] = await Promise.all([sse.ended, multipart.ended]);
     const closedAt = Date.now();
     const exit = await gateway.exited;
+    expect(await legacyClosed).toBe(1001);
     expect(exit).toMatchObject({ code: 0, signal: null });
     // Closed by the shutdown itself, not by the drain's timeout.
     expect(closedAt - signalledAt).toBeLessThan(GRACE_MS);
