@@ -16,6 +16,7 @@ export const ErrorCode = {
   ACKNOWLEDGEMENT_TIMEOUT: 'ACKNOWLEDGEMENT_TIMEOUT',
   RATE_LIMITED: 'RATE_LIMITED',
   SUBSCRIBER_TOO_SLOW: 'SUBSCRIBER_TOO_SLOW',
+  CURSOR_EXPIRED: 'CURSOR_EXPIRED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 
@@ -25,6 +26,23 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export interface InvalidField {
   field: string;
   message: string;
+}
+
+/**
+ * A domain error (thrown by event or upstream code that knows nothing of
+ * GraphQL) with the code a client sees; formatError turns it into a GraphQL
+ * error with `extensions.code` and these extensions.
+ */
+export class GatewayDomainError extends Error {
+  readonly code: ErrorCode;
+  readonly extensions: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.extensions = extensions;
+  }
 }
 
 export function gatewayError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
@@ -49,7 +67,9 @@ export function upstreamRejected(upstreamStatusCode: number, upstreamMessage: st
 }
 
 export function errorCodeOf(error: unknown): string | undefined {
+  if (error instanceof GatewayDomainError) return error.code;
   if (error instanceof GraphQLError) {
+    if (error.originalError instanceof GatewayDomainError) return error.originalError.code;
     const code = error.extensions['code'];
     return typeof code === 'string' ? code : undefined;
   }

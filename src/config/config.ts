@@ -31,7 +31,9 @@ const schema = z.object({
   ACK_TIMEOUT_MS: int(1, 600_000).default(10_000),
   EVENT_PAIRING_WINDOW_MS: int(0, 60_000).default(300),
   SUBSCRIBER_QUEUE_MAX: int(1, 1_000_000).default(1_000),
-  COMETD_IDLE_GRACE_MS: int(0, 3_600_000).default(15_000),
+  EVENT_RETENTION_SECONDS: int(1, 86_400).default(300),
+  EVENT_RETENTION_MAX_PER_USER: int(1, 1_000_000).default(1_000),
+  COMETD_IDLE_GRACE_MS: int(0, 86_400_000).optional(),
   COMETD_BACKOFF_INITIAL_MS: int(1, 600_000).default(500),
   COMETD_BACKOFF_MAX_MS: int(1, 3_600_000).default(30_000),
   WS_CONNECTION_INIT_TIMEOUT_MS: int(1, 600_000).default(3_000),
@@ -85,6 +87,11 @@ export interface GatewayConfig {
     ackTimeoutMs: number;
     pairingWindowMs: number;
     subscriberQueueMax: number;
+    /** Each user's events are kept this long (EVENT_RETENTION_SECONDS)... */
+    retentionMs: number;
+    /** ...and at most this many per user (EVENT_RETENTION_MAX_PER_USER). */
+    retentionMaxPerUser: number;
+    /** The upstream session stays open this long after its last need: the retention unless COMETD_IDLE_GRACE_MS says otherwise. */
     cometdIdleGraceMs: number;
     cometdBackoff: { initialMs: number; maxMs: number };
   };
@@ -164,7 +171,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ackTimeoutMs: e.ACK_TIMEOUT_MS,
       pairingWindowMs: e.EVENT_PAIRING_WINDOW_MS,
       subscriberQueueMax: e.SUBSCRIBER_QUEUE_MAX,
-      cometdIdleGraceMs: e.COMETD_IDLE_GRACE_MS,
+      retentionMs: e.EVENT_RETENTION_SECONDS * 1000,
+      retentionMaxPerUser: e.EVENT_RETENTION_MAX_PER_USER,
+      cometdIdleGraceMs: e.COMETD_IDLE_GRACE_MS ?? e.EVENT_RETENTION_SECONDS * 1000,
       cometdBackoff: { initialMs: e.COMETD_BACKOFF_INITIAL_MS, maxMs: e.COMETD_BACKOFF_MAX_MS },
     },
     ws: {

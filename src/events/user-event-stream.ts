@@ -1,17 +1,25 @@
 /**
  * One user's live outbound events in this gateway instance: opens the user's
  * upstream CometD session on first need (a subscriber or an awaited
- * acknowledgement), pairs its messages, publishes them on the event bus, and
- * closes the session a grace period after the last need ends.
+ * acknowledgement), pairs its messages and appends each event once to the
+ * user's event log, where subscribers and acknowledgement waiters read it.
+ * The session stays open `idleGraceMs` (by default EVENT_RETENTION_SECONDS)
+ * after the last need ends, so that a client away for less can resume.
+ *
+ * Whenever the upstream session may have missed events (opened, closed,
+ * re-handshaken, refused), a gap is marked in the log: a resume across it
+ * ends with CURSOR_EXPIRED rather than silently skipping what GWS sent then.
  */
 import { GraphQLError } from 'graphql';
 import { ErrorCode, gatewayError, unauthenticated } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { EventBus, BusMessage } from './event-bus.js';
-import { matchesFilter, type OutboundRecordEventFilter } from './event-filter.js';
+import type { OutboundRecordEventFilter } from './event-filter.js';
+import type { EventLog } from './event-log.js';
 import { EventPairer } from './event-pairing.js';
+import { loggedEvent, type LoggedOutboundRecordEvent } from './logged-event.js';
+import { LogSubscriber } from './log-subscriber.js';
 import type { OutboundRecordEventModel } from './outbound-record-event.js';
-import { SubscriberQueue } from './subscriber-queue.js';
+import type { QueueEnd } from './stream-end.js';
 
 export type UpstreamState = 'connecting' | 'connected' | 'reconnecting' | 'unauthenticated' | 'closed';
 
@@ -26,6 +34,8 @@ export interface UpstreamEventSource {
 export interface UpstreamHandlers {
   onMessage: (channel: string, data: unknown) => void;
   onStateChange: (state: UpstreamState, error?: Error) => void;
+  /** The upstream session was re-established (a re-handshake): what GWS sent in between may be lost. */
+  onInterrupted?: (reason: string) => void;
 }
 
 export type UpstreamSourceFactory = (handlers: UpstreamHandlers) => UpstreamEventSource;
@@ -40,9 +50,11 @@ export interface EventStreamObserver {
 
 export interface UserEventStreamOptions {
   userKey: string;
-  bus: EventBus;
+  /** The user's event log: every paired event is appended there once. */
+  log: EventLog;
   openSource: UpstreamSourceFactory;
   pairingWindowMs: number;
+  /** How long the upstream session stays open after the last need (EVENT_RETENTION_SECONDS unless COMETD_IDLE_GRACE_MS). */
   idleGraceMs: number;
   subscriberQueueMax: number;
   logger: Logger;
@@ -52,7 +64,7 @@ export interface UserEventStreamOptions {
 export interface AcknowledgementWaiter {
   /** Settles once the upstream session is subscribed, has failed, or took longer than the wait allows. */
   ready: Promise<void>;
-  promise: Promise<OutboundRecordEventModel>;
+  promise: Promise<LoggedOutboundRecordEvent>;
   cancel(): void;
 }
 
@@ -65,7 +77,9 @@ export interface EventStreamStatus {
 export class UserEventStream {
   readonly #o: UserEventStreamOptions;
   readonly #pairer: EventPairer;
-  readonly #queues = new Set<SubscriberQueue<OutboundRecordEventModel>>();
+  readonly #subscribers = new Set<LogSubscriber>();
+  /** Who hears the end of the whole stream (credentials refused, disposal): subscribers and waiters. */
+  readonly #endListeners = new Set<(end: QueueEnd) => void>();
   #needs = 0;
   #source: UpstreamEventSource | undefined;
   #starting: Promise<void> | undefined;
@@ -81,63 +95,116 @@ export class UserEventStream {
       emit: (event) => {
         this.#lastEventAt = event.receivedAt;
         this.#o.observer?.received?.();
-        this.#o.bus.publish(this.#o.userKey, { kind: 'event', event });
+        this.#append(event);
       },
     });
   }
 
-  /** A subscriber's bounded stream of the user's events that pass the filter. */
-  async subscribe(filter?: OutboundRecordEventFilter | null): Promise<SubscriberQueue<OutboundRecordEventModel>> {
+  /**
+   * A subscriber's stream of the user's events that pass the filter: after
+   * the client's cursor when `after` is given (replay, then live), else from now.
+   * @throws InvalidCursorError (BAD_USER_INPUT) or CursorExpiredError before anything is opened upstream
+   */
+  async subscribe(filter?: OutboundRecordEventFilter | null, after?: string | null): Promise<LogSubscriber> {
+    const { log, userKey } = this.#o;
+    // A string that is not a cursor, or one already expired, fails before the upstream session is opened.
+    if (after) await log.read(userKey, after, 0);
     const release = await this.#acquire();
-    let unsubscribe: () => void = () => undefined;
-    const queue = new SubscriberQueue<OutboundRecordEventModel>(this.#o.subscriberQueueMax, () => {
-      unsubscribe();
-      this.#queues.delete(queue);
+    let start: string;
+    try {
+      start = after ?? (await log.head(userKey));
+    } catch (error) {
       release();
+      throw error;
+    }
+    const subscriber: LogSubscriber = new LogSubscriber({
+      log,
+      userKey,
+      after: start,
+      resuming: Boolean(after),
+      filter: filter ?? null,
+      queueMax: this.#o.subscriberQueueMax,
+      logger: this.#o.logger,
+      onDelivered: () => this.#o.observer?.delivered?.(),
+      onDropped: (n) => this.#o.observer?.dropped?.(n),
+      onClose: () => {
+        this.#subscribers.delete(subscriber);
+        this.#endListeners.delete(onEnd);
+        release();
+      },
     });
-    unsubscribe = this.#o.bus.subscribe(this.#o.userKey, (message: BusMessage) => {
-      if (message.kind === 'end') queue.end({ end: true, code: message.code, message: message.message });
-      else if (matchesFilter(message.event, filter)) {
-        const backlog = queue.size;
-        if (queue.push(message.event)) this.#o.observer?.delivered?.();
-        else if (!queue.closed) {
-          this.#o.observer?.dropped?.(backlog + 1);
-          this.#o.logger.warn({ session: this.#o.userKey, backlog }, 'subscriber too slow: ended');
-        }
-      }
-    });
-    this.#queues.add(queue);
-    return queue;
+    const onEnd = (end: QueueEnd): void => subscriber.end(end);
+    if (!subscriber.closed) {
+      this.#subscribers.add(subscriber);
+      this.#endListeners.add(onEnd);
+    }
+    return subscriber;
   }
 
   /**
    * Registers a waiter for the acknowledgement with this referenceId, before
-   * the operation is sent, and opens the upstream session if needed.
+   * the operation is sent, and opens the upstream session if needed. It reads
+   * the user's log from its head at registration.
    */
   waitForAcknowledgement(referenceId: string, timeoutMs: number): AcknowledgementWaiter {
-    let settle: ((error: Error | undefined, event?: OutboundRecordEventModel) => void) | undefined;
-    const promise = new Promise<OutboundRecordEventModel>((resolve, reject) => {
+    const { log, userKey } = this.#o;
+    let settle: ((error: Error | undefined, event?: LoggedOutboundRecordEvent) => void) | undefined;
+    const promise = new Promise<LoggedOutboundRecordEvent>((resolve, reject) => {
       settle = (error, event) => (error ? reject(error) : resolve(event!));
     });
     promise.catch(() => undefined); // a cancelled waiter's rejection is nobody's concern
     let release: (() => void) | undefined;
     let done = false;
     const started = performance.now();
-    const finish = (error: Error | undefined, event?: OutboundRecordEventModel): void => {
+    const finish = (error: Error | undefined, event?: LoggedOutboundRecordEvent): void => {
       if (done) return;
       done = true;
       const code = (error as { extensions?: { code?: unknown } } | undefined)?.extensions?.code;
       const outcome = !error ? 'ok' : code === ErrorCode.ACKNOWLEDGEMENT_TIMEOUT ? 'timeout' : error.message === 'cancelled' ? 'cancelled' : 'error';
       this.#o.observer?.acknowledgement?.(outcome, (performance.now() - started) / 1000);
       clearTimeout(timer);
-      unsubscribe();
+      unwatch();
+      this.#endListeners.delete(onEnd);
       release?.();
       settle!(error, event);
     };
-    const unsubscribe = this.#o.bus.subscribe(this.#o.userKey, (message) => {
-      if (message.kind === 'event' && message.event.referenceId === referenceId) finish(undefined, message.event);
-      else if (message.kind === 'end') finish(gatewayError(message.code as ErrorCode, message.message));
-    });
+    // Reads after `position` on every append, one read at a time.
+    let position: string | undefined;
+    let reading = false;
+    let dirty = false;
+    const check = async (): Promise<void> => {
+      if (position === undefined || reading) {
+        dirty = true;
+        return;
+      }
+      reading = true;
+      try {
+        do {
+          dirty = false;
+          const read = await log.read(userKey, position, 1_000);
+          position = read.next;
+          for (const entry of read.entries) {
+            if (entry.kind === 'event' && entry.event.referenceId === referenceId) return finish(undefined, loggedEvent(entry));
+          }
+        } while (dirty && !done);
+      } catch (error) {
+        // Trimmed under a waiter (a flood of events): read on from the head.
+        this.#o.logger.warn({ err: error, session: userKey }, 'acknowledgement waiter lost its place in the event log');
+        position = await log.head(userKey).catch(() => position);
+      } finally {
+        reading = false;
+      }
+    };
+    const unwatch = log.watch(userKey, () => void check());
+    const onEnd = (end: QueueEnd): void => finish(gatewayError(end.code as ErrorCode, end.message));
+    this.#endListeners.add(onEnd);
+    const positioned = log.head(userKey).then(
+      (head) => {
+        position = head;
+        if (dirty) void check();
+      },
+      (error: unknown) => finish(error instanceof Error ? error : new Error(String(error))),
+    );
     const timer = setTimeout(() => {
       finish(
         gatewayError(ErrorCode.ACKNOWLEDGEMENT_TIMEOUT, `No acknowledgement for referenceId ${referenceId} within ${timeoutMs} ms`, {
@@ -155,26 +222,28 @@ export class UserEventStream {
       (error: unknown) => finish(error instanceof Error ? error : new Error(String(error))),
     );
     // Do not hold the operation back for longer than the wait itself may last.
-    const ready = Promise.race([acquired, promise.then(() => undefined, () => undefined)]);
+    const ready = Promise.race([Promise.all([acquired, positioned]).then(() => undefined), promise.then(() => undefined, () => undefined)]);
     return { ready, promise, cancel: () => finish(new Error('cancelled')) };
   }
 
-  /** True while a subscriber or waiter needs the upstream session. */
+  /**
+   * True while a subscriber or waiter needs the upstream session, and while
+   * the session is kept open after the last one left (the retention window,
+   * so that a returning client can resume): the session store keeps it then.
+   */
   isBusy(): boolean {
-    return this.#needs > 0;
+    return this.#needs > 0 || this.#source !== undefined;
   }
 
   status(): EventStreamStatus {
-    return { state: this.#publicState(), subscribers: this.#queues.size, lastEventAt: this.#lastEventAt };
+    return { state: this.#publicState(), subscribers: this.#subscribers.size, lastEventAt: this.#lastEventAt };
   }
 
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    // Tell subscribers why their stream ends (shutdown, or the session store's limit), so they subscribe again.
-    for (const queue of [...this.#queues]) {
-      queue.end({ end: true, code: ErrorCode.UPSTREAM_UNAVAILABLE, message: 'The gateway closed this live event stream; subscribe again' });
-    }
+    // Tell subscribers (and waiters) why their stream ends (shutdown, or the session store's limit), so they subscribe again.
+    this.#signalEnd({ end: true, code: ErrorCode.UPSTREAM_UNAVAILABLE, message: 'The gateway closed this live event stream; subscribe again' });
     clearTimeout(this.#graceTimer);
     this.#pairer.dispose();
     await this.#closeSource();
@@ -213,8 +282,13 @@ export class UserEventStream {
     const source = this.#o.openSource({
       onMessage: (channel, data) => this.#pairer.add(channel, data),
       onStateChange: (state, error) => this.#onStateChange(source, state, error),
+      onInterrupted: (reason) => {
+        if (this.#source === source) this.#markGap(`upstream session interrupted: ${reason}`);
+      },
     });
     this.#source = source;
+    // Nothing was listening upstream before this: a cursor from then cannot be vouched for.
+    this.#markGap('upstream session opened');
     this.#lastState = 'connecting';
     this.#starting = source.start().catch(async (error: unknown) => {
       if (this.#source === source) {
@@ -233,13 +307,10 @@ export class UserEventStream {
     this.#o.logger.info({ session: this.#o.userKey, state, error: error?.message }, 'upstream event session state');
     if (state === 'unauthenticated') {
       // The CometD client would retry forever; end everyone waiting on this user instead.
-      this.#o.bus.publish(this.#o.userKey, {
-        kind: 'end',
-        code: ErrorCode.UNAUTHENTICATED,
-        message: 'GWS rejected the credentials of the live event session',
-      });
+      this.#signalEnd({ end: true, code: ErrorCode.UNAUTHENTICATED, message: 'GWS rejected the credentials of the live event session' });
       this.#source = undefined;
       this.#starting = undefined;
+      this.#markGap('upstream session refused');
       void source.dispose().catch(() => undefined);
     }
   }
@@ -257,7 +328,27 @@ export class UserEventStream {
     const source = this.#source;
     this.#source = undefined;
     this.#starting = undefined;
-    if (source) await source.dispose().catch(() => undefined);
+    if (!source) return;
+    // From here on nothing listens upstream for this user.
+    this.#markGap('upstream session closed');
+    await source.dispose().catch(() => undefined);
+  }
+
+  #signalEnd(end: QueueEnd): void {
+    // Copy: each listener removes itself.
+    for (const listener of [...this.#endListeners]) listener(end);
+  }
+
+  #append(event: OutboundRecordEventModel): void {
+    this.#o.log.append(this.#o.userKey, event).catch((error: unknown) => {
+      this.#o.logger.error({ err: error, session: this.#o.userKey }, 'event could not be appended to the event log');
+    });
+  }
+
+  #markGap(reason: string): void {
+    this.#o.log.markGap(this.#o.userKey, reason).catch((error: unknown) => {
+      this.#o.logger.error({ err: error, session: this.#o.userKey }, 'gap could not be marked in the event log');
+    });
   }
 }
 

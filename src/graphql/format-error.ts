@@ -4,8 +4,8 @@
  * INTERNAL_SERVER_ERROR with a generic message (logged in full server-side).
  * Stack traces only in development.
  */
-import type { GraphQLFormattedError } from 'graphql';
-import { ErrorCode } from '../errors.js';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { ErrorCode, GatewayDomainError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 const KNOWN_CODES = new Set<string>([
@@ -20,7 +20,13 @@ const KNOWN_CODES = new Set<string>([
 ]);
 
 export function createFormatError(options: { development: boolean; logger: Logger }) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+  return (given: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    // Domain errors (e.g. the event log's cursor errors) carry their code themselves.
+    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    const formatted =
+      original instanceof GatewayDomainError
+        ? { ...given, extensions: { ...given.extensions, ...original.extensions, code: original.code } }
+        : given;
     const code = formatted.extensions?.['code'];
     if (typeof code === 'string' && KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       if (options.development) return formatted;

@@ -1,12 +1,12 @@
 /** The objects resolvers return for GraphQL types whose fields are resolved lazily. */
-import type { OutboundRecordEventModel } from '../events/outbound-record-event.js';
+import type { LoggedOutboundRecordEvent } from '../events/logged-event.js';
 
 export interface RecordOperationResultModel {
   operationName: string;
   referenceId: string;
   statusCode: number;
   /** Present when the client selected `acknowledgement`: registered before the POST was sent. */
-  acknowledgement?: () => Promise<OutboundRecordEventModel>;
+  acknowledgement?: () => Promise<LoggedOutboundRecordEvent>;
 }
 
 export interface EventStreamStatusModel {

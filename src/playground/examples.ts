@@ -196,8 +196,10 @@ mutation CompleteRecord($recordHandle: Int!, $input: CompleteRecordInput!) {
   {
     name: 'OutboundRecordEvents',
     query: /* GraphQL */ `# Runs until stopped; run a mutation in another tab to see its acknowledgement here.
-subscription OutboundRecordEvents($filter: OutboundRecordEventFilter) {
-  outboundRecordEvents(filter: $filter) {
+# Resume: pass the cursor of the last event you received as $after.
+subscription OutboundRecordEvents($filter: OutboundRecordEventFilter, $after: String) {
+  outboundRecordEvents(filter: $filter, after: $after) {
+    cursor
     notificationType
     upstreamNotificationType
     messageType

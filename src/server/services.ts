@@ -3,7 +3,8 @@
  * through the context. disposeServices is the last step of shutdown.
  */
 import type { GatewayConfig } from '../config/config.js';
-import { InMemoryEventBus, type EventBus } from '../events/event-bus.js';
+import type { EventLog } from '../events/event-log.js';
+import { MemoryEventLog } from '../events/memory-event-log.js';
 import { UserEventStream, type UpstreamEventSource, type UpstreamHandlers } from '../events/user-event-stream.js';
 import type { Logger } from '../logger.js';
 import { GatewayMetrics } from '../observability/metrics.js';
@@ -19,7 +20,8 @@ export interface GatewayServices {
   config: GatewayConfig;
   logger: Logger;
   gws: GwsHttpClient;
-  bus: EventBus;
+  /** Every user's event log: the pairer appends, subscribers, waiters and the catch-up query read. */
+  eventLog: EventLog;
   sessions: SessionStore<UserSession>;
   metrics: GatewayMetrics;
   rateLimit: RateLimit;
@@ -46,7 +48,7 @@ export function createServices(
     dropped: (n: number) => metrics.eventsDropped.inc(n),
     acknowledgement: (outcome: string, seconds: number) => metrics.ackWait.observe({ outcome }, seconds),
   };
-  const bus = new InMemoryEventBus();
+  const eventLog = new MemoryEventLog({ retentionMs: config.events.retentionMs, maxPerUser: config.events.retentionMaxPerUser });
   const openSource = openEventSource(gws, logger);
   const sessions = new SessionStore<UserSession>({
     max: config.sessions.max,
@@ -57,7 +59,7 @@ export function createServices(
         (user) =>
           new UserEventStream({
             userKey: user.key,
-            bus,
+            log: eventLog,
             openSource: (handlers) => openSource(user, handlers),
             pairingWindowMs: config.events.pairingWindowMs,
             idleGraceMs: config.events.cometdIdleGraceMs,
@@ -85,10 +87,11 @@ export function createServices(
     windowSeconds: config.limits.rateLimitWindowSeconds,
     onLimited: () => metrics.rateLimited.inc(),
   });
-  return { config, logger, gws, bus, sessions, metrics, rateLimit };
+  return { config, logger, gws, eventLog, sessions, metrics, rateLimit };
 }
 
 export async function disposeServices(services: GatewayServices): Promise<void> {
   await services.sessions.clear();
+  await services.eventLog.dispose();
   services.gws.dispose();
 }

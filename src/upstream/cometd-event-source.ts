@@ -27,6 +27,7 @@ export function cometdEventSources(options: CometdEventSourceOptions) {
         channels: SUBSCRIBED_CHANNELS,
         onMessage: handlers.onMessage,
         onStateChange: handlers.onStateChange,
+        onRehandshake: () => handlers.onInterrupted?.('re-handshake'),
         reauthenticate: async () => {
           try {
             await gws.refreshSession(user.gws);

@@ -6,8 +6,7 @@
  */
 import type { EventStreamStatus, AcknowledgementWaiter, UserEventStream } from '../events/user-event-stream.js';
 import type { OutboundRecordEventFilter } from '../events/event-filter.js';
-import type { OutboundRecordEventModel } from '../events/outbound-record-event.js';
-import type { SubscriberQueue } from '../events/subscriber-queue.js';
+import type { LogSubscriber } from '../events/log-subscriber.js';
 import { GwsSession } from './gws-session.js';
 import type { StoredSession } from './session-store.js';
 
@@ -33,8 +32,9 @@ export class UserSession implements StoredSession {
     return this.#stream;
   }
 
-  subscribe(filter?: OutboundRecordEventFilter | null): Promise<SubscriberQueue<OutboundRecordEventModel>> {
-    return this.events.subscribe(filter);
+  /** The user's events that pass the filter: after the client's cursor `after` (replay, then live), or from now. */
+  subscribe(filter?: OutboundRecordEventFilter | null, after?: string | null): Promise<LogSubscriber> {
+    return this.events.subscribe(filter, after);
   }
 
   awaitAcknowledgement(referenceId: string): AcknowledgementWaiter {
@@ -45,6 +45,7 @@ export class UserSession implements StoredSession {
     return this.#stream ? this.#stream.status() : { state: 'IDLE', subscribers: 0, lastEventAt: null };
   }
 
+  /** True while the event stream needs the session: subscribers, waiters, or the retention window after them. */
   isBusy(): boolean {
     return this.#stream?.isBusy() ?? false;
   }

@@ -8,6 +8,7 @@ import { createClient, type Client, type FormattedExecutionResult } from 'graphq
 type ExecutionResult<T> = FormattedExecutionResult<T, unknown>;
 import WebSocket from 'ws';
 import { testConfig } from '../../src/config/config.js';
+import { MemoryEventLog } from '../../src/events/memory-event-log.js';
 import { silentLogger, type Logger } from '../../src/logger.js';
 import { startGateway, type Gateway } from '../../src/server/create-gateway.js';
 import { cometdEventSources } from '../../src/upstream/cometd-event-source.js';
@@ -167,6 +168,22 @@ export async function untilSubscribed(stack: Stack, authorization: string, subsc
     const status = user?.eventStreamStatus();
     if (status && status.state === 'CONNECTED' && status.subscribers >= subscribers) return;
     if (Date.now() - started > timeoutMs) throw new Error(`subscription not live: ${JSON.stringify(status)}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** How many readers (subscribers, acknowledgement waiters) watch the gateway's in-memory event log. */
+export function eventLogWatchers(stack: { gateway: Gateway }): number {
+  const log = stack.gateway.services.eventLog;
+  if (!(log instanceof MemoryEventLog)) throw new Error('eventLogWatchers needs the in-memory event log');
+  return log.stats().watchers;
+}
+
+/** Resolves when the condition holds, polling; rejects after `timeoutMs` with `what`. */
+export async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }

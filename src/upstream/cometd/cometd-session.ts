@@ -47,6 +47,11 @@ export interface CometdSessionOptions {
   /** Told of every state change; `error` says why for `reconnecting` and `unauthenticated`. */
   onStateChange?: (state: CometdSessionState, error?: Error) => void;
   /**
+   * Told of every successful handshake after the first: GWS lost (or dropped)
+   * the Bayeux session, so messages published in between were not delivered.
+   */
+  onRehandshake?: () => void;
+  /**
    * Called when a handshake is refused as unauthorised (HTTP 401/403, or a
    * Bayeux error like '401::' / '403::'): typically re-creates the user's
    * HTTP session (fresh JSESSIONID) into the same jar. Resolve true to retry
@@ -82,6 +87,7 @@ export class CometdSession {
   readonly #headers: () => Record<string, string>;
   readonly #onMessage: CometdSessionOptions['onMessage'];
   readonly #onStateChange: CometdSessionOptions['onStateChange'];
+  readonly #onRehandshake: CometdSessionOptions['onRehandshake'];
   readonly #reauthenticate: CometdSessionOptions['reauthenticate'];
   readonly #maxNetworkDelayMs: number;
   readonly #disposeTimeoutMs: number;
@@ -121,6 +127,7 @@ export class CometdSession {
     this.#headers = options.headers ?? (() => ({}));
     this.#onMessage = options.onMessage;
     this.#onStateChange = options.onStateChange;
+    this.#onRehandshake = options.onRehandshake;
     this.#reauthenticate = options.reauthenticate;
     this.#maxNetworkDelayMs = options.maxNetworkDelayMs ?? 40_000;
     this.#disposeTimeoutMs = options.disposeTimeoutMs ?? 2_000;
@@ -227,6 +234,13 @@ export class CometdSession {
     this.#unsubscribed = new Set(this.#channels);
     this.#subscribeBackoff.reset();
     this.#logger.debug({ generation: this.#generation }, 'CometD handshake successful');
+    if (this.#generation > 1) {
+      try {
+        this.#onRehandshake?.();
+      } catch (failure) {
+        this.#logger.error({ err: loggableError(failure) }, 'CometD onRehandshake threw');
+      }
+    }
     // A handshake drops every subscription on the server (listeners stay
     // here): subscribe again, all in one request.
     const generation = this.#generation;

@@ -1,0 +1,246 @@
+/**
+ * One subscriber's stream of a user's events, read from the user's event log
+ * at the subscriber's own position: replay (after a client's cursor) and live
+ * delivery are the same reads of the same log, so there is no seam where an
+ * event could be doubled or skipped.
+ *
+ * - Replay: entries after the position are read in batches when the consumer
+ *   pulls, so a replay of any length goes at the subscriber's pace. A gap
+ *   entry (upstream interruption) or an expired position ends it with
+ *   CURSOR_EXPIRED: the gateway cannot vouch for continuity.
+ * - Live (once the replay is drained, or from the start without a cursor):
+ *   each append is read at once into a buffer of at most `queueMax` events; a
+ *   consumer that falls further behind, or whose position the log trimmed, is
+ *   ended with SUBSCRIBER_TOO_SLOW. Gap entries are skipped: a live
+ *   subscriber keeps its subscription across upstream interruptions.
+ *
+ * return() (client completed or disconnected) runs the cleanup exactly once.
+ */
+import { ErrorCode, GatewayDomainError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { matchesFilter, type OutboundRecordEventFilter } from './event-filter.js';
+import type { EventLog } from './event-log.js';
+import { loggedEvent, type LoggedOutboundRecordEvent } from './logged-event.js';
+import type { QueueEnd, QueueItem } from './stream-end.js';
+
+/** Settings of a {@link LogSubscriber}. */
+export interface LogSubscriberOptions {
+  log: EventLog;
+  userKey: string;
+  /** The position to read after: the client's cursor, or the log's head. */
+  after: string;
+  /** True when `after` is the client's cursor (gaps and expiry then end the subscription with CURSOR_EXPIRED). */
+  resuming: boolean;
+  filter?: OutboundRecordEventFilter | null;
+  /** Live events a subscriber may fall behind before SUBSCRIBER_TOO_SLOW. */
+  queueMax: number;
+  /** Entries read per replay read. @default 100 */
+  replayBatch?: number;
+  /** Called once when the subscriber ends (any way). */
+  onClose?: () => void;
+  onDelivered?: () => void;
+  onDropped?: (count: number) => void;
+  logger: Logger;
+}
+
+type Mode = 'replay' | 'live';
+
+export class LogSubscriber implements AsyncIterableIterator<QueueItem<LoggedOutboundRecordEvent>> {
+  readonly #o: LogSubscriberOptions;
+  readonly #batch: number;
+  readonly #buffer: LoggedOutboundRecordEvent[] = [];
+  #position: string;
+  #mode: Mode;
+  /** A replay read came back short: the replay ends once the buffer is drained. */
+  #caughtUp = false;
+  #final: QueueEnd | undefined;
+  #done = false;
+  #waiting: ((result: IteratorResult<QueueItem<LoggedOutboundRecordEvent>>) => void) | undefined;
+  #reading = false;
+  /** An append came while a read was running: read again after it. */
+  #dirty = false;
+  #unwatch: (() => void) | undefined;
+  #onClose: (() => void) | undefined;
+
+  constructor(options: LogSubscriberOptions) {
+    this.#o = options;
+    this.#batch = options.replayBatch ?? 100;
+    this.#position = options.after;
+    this.#mode = options.resuming ? 'replay' : 'live';
+    this.#onClose = options.onClose;
+    this.#unwatch = options.log.watch(options.userKey, () => this.#onAppend());
+    // Whatever came between the head and the watch, or the replay's first batch.
+    this.#pump();
+  }
+
+  /** Ends the stream with a last error item (after the events already read), e.g. UNAUTHENTICATED. */
+  end(final: QueueEnd): void {
+    if (this.#final || this.#done) return;
+    this.#final = final;
+    this.#release();
+    this.#flushWaiting();
+  }
+
+  get closed(): boolean {
+    return this.#done;
+  }
+
+  next(): Promise<IteratorResult<QueueItem<LoggedOutboundRecordEvent>>> {
+    const item = this.#take();
+    if (item) return Promise.resolve(item);
+    return new Promise((resolve) => {
+      this.#waiting = resolve;
+      if (this.#mode === 'replay' || this.#dirty) this.#pump();
+    });
+  }
+
+  return(): Promise<IteratorResult<QueueItem<LoggedOutboundRecordEvent>>> {
+    this.#buffer.length = 0;
+    this.#done = true;
+    this.#release();
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    waiting?.({ value: undefined, done: true });
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<QueueItem<LoggedOutboundRecordEvent>>> {
+    void this.return();
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** The next result if one is ready: a buffered event, the final item, or done. */
+  #take(): IteratorResult<QueueItem<LoggedOutboundRecordEvent>> | undefined {
+    if (this.#done) return { value: undefined, done: true };
+    const event = this.#buffer.shift();
+    if (event) {
+      this.#o.onDelivered?.();
+      return { value: event, done: false };
+    }
+    if (this.#final) {
+      this.#done = true;
+      return { value: this.#final, done: false };
+    }
+    if (this.#mode === 'replay' && this.#caughtUp) this.#mode = 'live';
+    return undefined;
+  }
+
+  #flushWaiting(): void {
+    const waiting = this.#waiting;
+    if (!waiting) return;
+    const item = this.#take();
+    if (!item) return;
+    this.#waiting = undefined;
+    waiting(item);
+  }
+
+  #onAppend(): void {
+    if (this.#done || this.#final) return;
+    // Live: read at once (that is what makes a slow consumer visible). Replay: the next pull reads.
+    if (this.#mode === 'live' || this.#waiting) this.#pump();
+    else this.#dirty = true;
+  }
+
+  #pump(): void {
+    if (this.#reading) {
+      this.#dirty = true;
+      return;
+    }
+    this.#reading = true;
+    void this.#readLoop().finally(() => {
+      this.#reading = false;
+    });
+  }
+
+  async #readLoop(): Promise<void> {
+    do {
+      this.#dirty = false;
+      if (this.#done || this.#final) return;
+      try {
+        if (this.#mode === 'replay') await this.#readReplay();
+        else await this.#readLive();
+      } catch (error) {
+        this.#fail(error);
+      }
+      this.#flushWaiting();
+      // A pull that found nothing to read in replay mode has turned live: wait for appends.
+    } while (this.#dirty && !this.#done && !this.#final && (this.#mode === 'live' || this.#waiting));
+  }
+
+  async #readReplay(): Promise<void> {
+    while (!this.#done && !this.#final && this.#buffer.length === 0 && !this.#caughtUp) {
+      const read = await this.#o.log.read(this.#o.userKey, this.#position, this.#batch);
+      if (this.#done) return;
+      for (const entry of read.entries) {
+        if (entry.kind === 'gap') {
+          // What was read before the gap is delivered; what follows cannot be vouched for.
+          this.#end({
+            end: true,
+            code: ErrorCode.CURSOR_EXPIRED,
+            message: 'The gateway\'s upstream event session was interrupted after this cursor: refetch what you show, then subscribe without `after`',
+          });
+          return;
+        }
+        if (matchesFilter(entry.event, this.#o.filter)) this.#buffer.push(loggedEvent(entry));
+      }
+      this.#position = read.next;
+      if (read.entries.length < this.#batch) this.#caughtUp = true;
+    }
+    if (this.#buffer.length === 0 && this.#caughtUp) this.#mode = 'live';
+  }
+
+  async #readLive(): Promise<void> {
+    for (;;) {
+      const limit = Math.max(1, this.#o.queueMax - this.#buffer.length + 1);
+      const read = await this.#o.log.read(this.#o.userKey, this.#position, limit);
+      if (this.#done || this.#final) return;
+      for (const entry of read.entries) {
+        if (entry.kind === 'event' && matchesFilter(entry.event, this.#o.filter)) this.#buffer.push(loggedEvent(entry));
+      }
+      this.#position = read.next;
+      if (this.#buffer.length > this.#o.queueMax) {
+        this.#tooSlow();
+        return;
+      }
+      if (read.entries.length < limit) return;
+    }
+  }
+
+  #fail(error: unknown): void {
+    if (error instanceof GatewayDomainError && error.code === ErrorCode.CURSOR_EXPIRED && this.#mode === 'live') {
+      // The log trimmed what this live subscriber had not read yet.
+      this.#tooSlow('Subscriber fell behind what the event log keeps');
+      return;
+    }
+    if (error instanceof GatewayDomainError) {
+      this.#end({ end: true, code: error.code, message: error.message, error });
+      return;
+    }
+    this.#o.logger.error({ err: error, session: this.#o.userKey }, 'event log read failed');
+    this.#end({ end: true, code: ErrorCode.UPSTREAM_UNAVAILABLE, message: 'The event log could not be read; subscribe again' });
+  }
+
+  #tooSlow(message = `Subscriber fell more than ${this.#o.queueMax} events behind`): void {
+    const dropped = this.#buffer.length;
+    this.#buffer.length = 0; // what it did not read is dropped; the client learns why
+    this.#o.onDropped?.(dropped + 1);
+    this.#o.logger.warn({ session: this.#o.userKey, backlog: dropped }, 'subscriber too slow: ended');
+    this.#end({ end: true, code: ErrorCode.SUBSCRIBER_TOO_SLOW, message });
+  }
+
+  #end(final: QueueEnd): void {
+    this.end(final);
+  }
+
+  #release(): void {
+    this.#unwatch?.();
+    this.#unwatch = undefined;
+    const onClose = this.#onClose;
+    this.#onClose = undefined;
+    onClose?.();
+  }
+}
