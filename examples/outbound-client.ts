@@ -9,6 +9,13 @@
  * values, and prints each live event; done when the five acknowledgements
  * have arrived.
  *
+ * Half-way it forces a disconnect (as a mobile network change would): the
+ * graphql-ws client reconnects, and the subscription starts again with
+ * `after:` the cursor of the last event received, so the acknowledgements of
+ * the operations run while the socket was down are replayed, none twice.
+ * (The reconnect is held until those operations ran, to show the replay; a
+ * real client just backs off.)
+ *
  *   npm run example     # against a running gateway: ws://localhost:4000/graphql, agent1
  *   GATEWAY_WS_URL=wss://host/graphql GWS_USER=u GWS_PASSWORD=p npm run example
  *
@@ -43,6 +50,8 @@ export interface ExampleOptions {
   print?: (line: string) => void;
   /** Gives up waiting for events after this long. @default 30000 */
   timeoutMs?: number;
+  /** Force a disconnect after the first two operations, and resume. @default true */
+  forceDisconnect?: boolean;
 }
 
 export interface ExampleResult {
@@ -50,6 +59,8 @@ export interface ExampleResult {
   operations: { name: string; referenceId?: string; errorCode?: string }[];
   /** The events received over the subscription, in order. */
   events: OutboundRecordEventsSubscription['outboundRecordEvents'][];
+  /** The cursors the subscription was started again with after a reconnect. */
+  resumedFrom: string[];
 }
 
 const APPLICATION = { applicationId: 134, campaignName: 'Campaign1' } as const;
@@ -144,7 +155,13 @@ function errorCodeOf(error: unknown): string {
 }
 
 export async function runExample(options: ExampleOptions): Promise<ExampleResult> {
-  const { httpUrl, wsUrl, authorization, print = (line: string) => console.log(line), timeoutMs = 30_000 } = options;
+  const { httpUrl, wsUrl, authorization, print = (line: string) => console.log(line), timeoutMs = 30_000, forceDisconnect = true } = options;
+  // The cursor of the last event received: where a new subscription resumes.
+  let lastCursor: string | undefined;
+  let socket: WebSocket | undefined;
+  let allowReconnect!: () => void;
+  const reconnectAllowed = new Promise<void>((resolve) => (allowReconnect = resolve));
+  if (!forceDisconnect) allowReconnect();
   const wsClient = createClient({
     url: wsUrl,
     webSocketImpl: WebSocket,
@@ -155,6 +172,17 @@ export async function runExample(options: ExampleOptions): Promise<ExampleResult
     shouldRetry: (event) => {
       const code = (event as { code?: number }).code;
       return code !== CloseCode.Unauthorized && code !== CloseCode.Forbidden;
+    },
+    retryWait: async (retries) => {
+      await reconnectAllowed;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 200 * 2 ** retries) * (0.5 + Math.random() / 2)));
+    },
+    on: {
+      connected: (connected, _payload, wasRetry) => {
+        socket = connected as WebSocket;
+        // graphql-ws would re-send the subscription with the variables it began with: start it again from the last cursor.
+        if (wasRetry) startSubscription();
+      },
     },
   });
   const client = new ApolloClient({
@@ -168,7 +196,7 @@ export async function runExample(options: ExampleOptions): Promise<ExampleResult
     devtools: { enabled: false },
   });
 
-  const result: ExampleResult = { operations: [], events: [] };
+  const result: ExampleResult = { operations: [], events: [], resumedFrom: [] };
   // An event may come before its mutation's HTTP answer: both leave the gateway when the acknowledgement arrives.
   const received = new Set<string>();
   let allArrived!: () => void;
@@ -177,23 +205,51 @@ export async function runExample(options: ExampleOptions): Promise<ExampleResult
     const done = result.operations.length === EXPECTED_ACKNOWLEDGEMENTS.length;
     if (done && result.operations.every((o) => o.referenceId === undefined || received.has(o.referenceId))) allArrived();
   };
-  const subscription = client.subscribe({ query: OutboundRecordEventsDocument }).subscribe({
-    next: ({ data, error }) => {
-      if (error) return print(`subscription error: ${errorCodeOf(error)}`);
-      if (!data) return;
-      const event = data.outboundRecordEvents;
-      result.events.push(event);
-      print(`event ${event.notificationType} record ${event.record.recordHandle ?? '?'} referenceId ${event.referenceId ?? '-'} at ${String(event.receivedAt)}`);
-      if (event.referenceId) received.add(event.referenceId);
-      checkArrived();
-    },
-    error: (error: unknown) => print(`subscription ended: ${errorCodeOf(error)}`),
-  });
+  let subscription: { unsubscribe(): void } | undefined;
+  function startSubscription(): void {
+    // Stopped synchronously, so that the reconnected client does not re-send it.
+    subscription?.unsubscribe();
+    if (lastCursor) {
+      result.resumedFrom.push(lastCursor);
+      print(`resuming after cursor ${lastCursor}`);
+    }
+    subscription = client.subscribe({ query: OutboundRecordEventsDocument, variables: lastCursor ? { after: lastCursor } : {} }).subscribe({
+      next: ({ data, error }) => {
+        if (error) {
+          const code = errorCodeOf(error);
+          print(`subscription error: ${code}`);
+          // The gateway cannot replay from there: a real client refetches what it shows, then subscribes from now.
+          if (code === 'CURSOR_EXPIRED') {
+            lastCursor = undefined;
+            startSubscription();
+          }
+          return;
+        }
+        if (!data) return;
+        const event = data.outboundRecordEvents;
+        lastCursor = event.cursor;
+        result.events.push(event);
+        print(`event ${event.notificationType} record ${event.record.recordHandle ?? '?'} referenceId ${event.referenceId ?? '-'} at ${String(event.receivedAt)}`);
+        if (event.referenceId) received.add(event.referenceId);
+        checkArrived();
+      },
+      error: (error: unknown) => print(`subscription ended: ${errorCodeOf(error)}`),
+    });
+  }
+  startSubscription();
 
   try {
     await untilEventsFlow(client, timeoutMs);
     print(`subscribed to ${wsUrl}; events flow`);
+    let index = 0;
     for (const operation of operations(client)) {
+      if (forceDisconnect && index++ === 2) {
+        // Both earlier acknowledgements arrived: lastCursor is the second one's.
+        await untilReceived(result, 2, timeoutMs);
+        socket?.close(4205, 'Client Restart');
+        await untilEventsFlow(client, timeoutMs, 0);
+        print('forced a disconnect; running the next operations while away');
+      }
       try {
         const answer = await operation.run();
         result.operations.push({ name: operation.name, ...(answer ? { referenceId: answer.referenceId } : {}) });
@@ -203,6 +259,7 @@ export async function runExample(options: ExampleOptions): Promise<ExampleResult
         print(`${operation.name} failed: ${errorCodeOf(error)}`);
       }
     }
+    allowReconnect();
     // Each mutation already waited for its acknowledgement; the subscription's copies may still be on their way.
     checkArrived();
     let timer: NodeJS.Timeout | undefined;
@@ -210,29 +267,43 @@ export async function runExample(options: ExampleOptions): Promise<ExampleResult
     clearTimeout(timer);
     return result;
   } finally {
-    subscription.unsubscribe();
+    allowReconnect();
+    subscription?.unsubscribe();
     client.stop();
     await wsClient.dispose();
   }
 }
 
-/** Polls Query.eventStream until the user's live events flow to the gateway with our subscriber counted. */
-async function untilEventsFlow(client: ApolloClient, timeoutMs: number): Promise<void> {
+/** Waits until `count` events arrived over the subscription. */
+async function untilReceived(result: ExampleResult, count: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (result.events.length < count) {
+    if (Date.now() > deadline) throw new Error(`only ${result.events.length} events arrived`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * Polls Query.eventStream until the user's live events flow to the gateway with our subscriber counted
+ * (or, with `subscribers` 0, until the gateway saw our subscription go: the upstream session stays).
+ */
+async function untilEventsFlow(client: ApolloClient, timeoutMs: number, subscribers?: 0): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { data } = await client.query({ query: DevicesDocument, fetchPolicy: 'network-only' });
-    if (data?.eventStream.state === 'CONNECTED' && data.eventStream.subscribers > 0) return;
+    if (data?.eventStream.state === 'CONNECTED' && (subscribers === 0 ? data.eventStream.subscribers === 0 : data.eventStream.subscribers > 0)) return;
     if (Date.now() > deadline) throw new Error(`events do not flow: ${JSON.stringify(data?.eventStream)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
-/** Did every operation succeed and every acknowledgement arrive over the subscription? */
+/** Did every operation succeed and every acknowledgement arrive over the subscription, exactly once? */
 export function succeeded(result: ExampleResult): boolean {
-  const received = new Set(result.events.map((e) => e.referenceId));
+  const received = result.events.map((e) => e.referenceId);
   return (
     result.operations.length === EXPECTED_ACKNOWLEDGEMENTS.length &&
-    result.operations.every((o) => o.referenceId !== undefined && received.has(o.referenceId))
+    new Set(received).size === received.length &&
+    result.operations.every((o) => o.referenceId !== undefined && received.includes(o.referenceId))
   );
 }
 
