@@ -17,7 +17,8 @@ if (!simulatorUrl) throw new Error('BENCH_SIMULATOR_URL is not set');
 
 // The parent puts GATEWAY_ENV in our environment (lib/children.ts); the configuration reads the same values.
 if (process.env['NODE_ENV'] !== 'production') throw new Error('the gateway child must run with NODE_ENV=production in its environment');
-const config = loadConfig(GATEWAY_ENV);
+// Production needs GWS_BASE_URL (or GWS_SIMULATOR=true): here it is the simulator child's URL.
+const config = loadConfig({ ...GATEWAY_ENV, GWS_BASE_URL: simulatorUrl });
 const gatewayReady = startGateway({
   config,
   gwsBaseUrl: simulatorUrl,

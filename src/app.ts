@@ -32,7 +32,7 @@ export async function startApp(config: GatewayConfig = loadConfig(), logger: Log
   if (!gwsBaseUrl) {
     // Loaded on demand: the gateway core never imports the simulator.
     const { startSimulator, DEMO_USERS } = await import('./simulator/index.js');
-    simulator = await startSimulator({ port: config.simulatorPort, logger });
+    simulator = await startSimulator({ port: config.simulatorPort, receivedMax: config.simulatorReceivedMax, logger });
     gwsBaseUrl = simulator.url;
     const demo = DEMO_USERS[0]!;
     demoHeaders = basicAuthorizationHeaders(demo.username, demo.password);

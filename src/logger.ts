@@ -1,38 +1,85 @@
 /**
- * The one pino logger factory. Every secret a request can carry is redacted by
- * path, so a log line can never show a credential, a cookie or a CSRF token.
+ * The one pino logger factory. Every secret a request can carry is censored by
+ * key name at any depth of a logged object (an error's `options.headers`, a
+ * reply's `headers`, a connection's params...), so a log line can never show a
+ * credential, a cookie or a CSRF token. pino's `redact` paths cannot express
+ * "any depth", so a log formatter walks the object instead.
  */
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, stdSerializers, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger } from 'pino';
 
-/** Paths pino censors wherever they appear in a logged object. */
-export const REDACTED_PATHS = [
+/** Keys whose values are censored wherever they appear, compared case-insensitively. */
+export const REDACTED_KEYS: ReadonlySet<string> = new Set([
   'authorization',
+  'proxy-authorization',
   'cookie',
+  'set-cookie',
   'password',
+  'passwd',
   'token',
-  'csrfToken',
-  '*.authorization',
-  '*.Authorization',
-  '*.cookie',
-  '*.Cookie',
-  '*["set-cookie"]',
-  '*["x-csrf-token"]',
-  '*["X-CSRF-TOKEN"]',
-  '*.password',
-  '*.csrfToken',
-  '*.token',
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-csrf-token"]',
-  'res.headers["set-cookie"]',
-  'headers.authorization',
-  'headers.cookie',
-  'headers["x-csrf-token"]',
-  'connectionParams.authorization',
-  'payload.authorization',
-];
+  'csrftoken',
+  'x-csrf-token',
+  'accesstoken',
+  'access_token',
+  'refreshtoken',
+  'refresh_token',
+  'client_secret',
+]);
+
+const CENSOR = '[redacted]';
+/** Deeper than any log line needs; what lies below is summarised, which also bounds the walk's cost. */
+const MAX_DEPTH = 12;
+
+const isRedactedKey = (key: string): boolean => REDACTED_KEYS.has(key.toLowerCase());
+
+/**
+ * A copy of `value` with every redacted key censored at any depth. Errors are
+ * serialized first (pino's own err serializer: type, message, stack and their
+ * enumerable fields), objects with `toJSON` (got's Options) are read as JSON
+ * would read them, cycles become "[Circular]".
+ */
+export function redactDeep(value: unknown, depth = 0, seen: WeakSet<object> = new WeakSet()): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (value instanceof Date) return value;
+  if (seen.has(value)) return '[Circular]';
+  if (depth >= MAX_DEPTH) return Array.isArray(value) ? '[Array]' : '[Object]';
+  seen.add(value);
+  try {
+    if (value instanceof Error) return redactDeep(stdSerializers.err(value), depth, seen);
+    if (Buffer.isBuffer(value) || ArrayBuffer.isView(value)) return `[${value.constructor.name} ${value.byteLength} bytes]`;
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') return redactDeep(toJSON.call(value), depth + 1, seen);
+    if (Array.isArray(value)) return redactArray(value, depth, seen);
+    if (value instanceof Map) return redactDeep(Object.fromEntries(value), depth, seen);
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const child = (value as Record<string, unknown>)[key];
+      out[key] = isRedactedKey(key) && child !== undefined && child !== null ? CENSOR : redactDeep(child, depth + 1, seen);
+    }
+    return out;
+  } finally {
+    seen.delete(value);
+  }
+}
+
+/** Arrays, including Node's rawHeaders shape ['Authorization', 'Basic ...', ...]: the value after a secret name is censored. */
+function redactArray(values: unknown[], depth: number, seen: WeakSet<object>): unknown[] {
+  return values.map((item, i) => {
+    const previous = values[i - 1];
+    if (typeof item === 'string' && typeof previous === 'string' && i % 2 === 1 && isRedactedKey(previous)) return CENSOR;
+    return redactDeep(item, depth + 1, seen);
+  });
+}
+
+/**
+ * A child's bindings (`logger.child({ ... })`) bypass pino's log formatter, so
+ * they are also censored by path, up to two levels down.
+ */
+const BINDING_PATHS = [...REDACTED_KEYS].flatMap((key) => {
+  const k = `["${key}"]`;
+  return [k, `*${k}`, `*.*${k}`];
+});
 
 export interface LoggerSettings {
   level?: string;
@@ -45,7 +92,10 @@ export function createLogger(settings: LoggerSettings = {}): Logger {
   const options: LoggerOptions = {
     name: settings.name ?? 'gateway',
     level: settings.level ?? 'info',
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    formatters: { log: (object) => redactDeep(object) as Record<string, unknown> },
+    redact: { paths: BINDING_PATHS, censor: CENSOR },
+    // Errors arrive already serialized and censored by the formatter; keep them as they are.
+    serializers: { err: (err: unknown) => err },
   };
   return settings.stream ? pino(options, settings.stream) : pino(options);
 }

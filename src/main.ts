@@ -6,6 +6,26 @@
 import { ConfigError, loadConfig, loadDotEnv } from './config/config.js';
 import { createLogger } from './logger.js';
 import { startApp } from './app.js';
+import type { Logger } from './logger.js';
+
+/**
+ * Node's own diagnostics go through the logger, as JSON lines, not as text on
+ * stderr: process warnings (MaxListeners, deprecations) and anything thrown or
+ * rejected that nothing caught (logged at fatal, then exit 1).
+ */
+function routeProcessDiagnosticsToLogger(logger: Logger): void {
+  // Node's default 'warning' listener prints to stderr; ours replaces it.
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    logger.warn({ warning: { name: warning.name, message: warning.message, code: (warning as { code?: unknown }).code } }, 'process warning');
+  });
+  const fatal = (kind: string) => (error: unknown) => {
+    logger.fatal({ err: error }, kind);
+    process.exit(1);
+  };
+  process.on('uncaughtException', fatal('uncaught exception'));
+  process.on('unhandledRejection', fatal('unhandled rejection'));
+}
 
 async function main(): Promise<void> {
   loadDotEnv();
@@ -20,6 +40,14 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel });
+  routeProcessDiagnosticsToLogger(logger);
+  if (!process.env['NODE_ENV']) {
+    logger.warn(
+      { NODE_ENV: config.env, stackTraces: true, introspection: config.introspection, playground: config.playground },
+      'NODE_ENV is not set: running in DEVELOPMENT mode (stack traces in error responses, introspection and the playground on). ' +
+        'Set NODE_ENV=production for a deployment',
+    );
+  }
   const app = await startApp(config, logger);
 
   let signalled = false;

@@ -23,7 +23,9 @@ const schema = z.object({
     .url({ protocol: /^https?$/ })
     .transform((u) => u.replace(/\/+$/, ''))
     .optional(),
+  GWS_SIMULATOR: bool.optional(),
   SIMULATOR_PORT: int(0, 65535).default(0),
+  SIMULATOR_RECEIVED_MAX: int(0, 1_000_000).default(1_000),
   UPSTREAM_CONNECT_TIMEOUT_MS: int(1, 600_000).default(3_000),
   UPSTREAM_TIMEOUT_MS: int(1, 600_000).default(10_000),
   SESSION_CACHE_MAX: int(1, 1_000_000).default(10_000),
@@ -50,6 +52,10 @@ const schema = z.object({
   MAX_TOKENS: int(10, 100_000).default(2_000),
   MAX_QUERY_COST: int(1, 1_000_000).default(5_000),
   MAX_BODY_BYTES: int(1_024, 10_485_760).default(102_400),
+  HTTP_HEADERS_TIMEOUT_MS: int(1, 600_000).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: int(1, 3_600_000).default(30_000),
+  HTTP_KEEPALIVE_TIMEOUT_MS: int(1, 600_000).default(5_000),
+  HTTP_MAX_CONNECTIONS: int(1, 1_000_000).default(10_000),
   CIRCUIT_BREAKER_ERROR_PERCENT: int(1, 100).default(50),
   CIRCUIT_BREAKER_RESET_MS: int(100, 600_000).default(10_000),
   OTEL_TRACING: bool.default(false),
@@ -81,6 +87,8 @@ export interface GatewayConfig {
   /** Web Services origin; undefined = start the built-in simulator. */
   gwsBaseUrl: string | undefined;
   simulatorPort: number;
+  /** Operations the built-in simulator keeps in its log of received bodies (oldest dropped first). */
+  simulatorReceivedMax: number;
   upstream: { connectTimeoutMs: number; timeoutMs: number };
   sessions: { max: number; idleTtlMs: number };
   events: {
@@ -109,6 +117,8 @@ export interface GatewayConfig {
     maxBodyBytes: number;
   };
   circuitBreaker: { errorThresholdPercent: number; resetTimeoutMs: number };
+  /** Node http.Server limits: receiving headers / the whole request, idle keep-alive, open sockets. */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; maxConnections: number };
   /** OpenTelemetry tracing (OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT). */
   tracing: boolean;
   playground: boolean;
@@ -158,6 +168,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const production = e.NODE_ENV === 'production';
+  checkSimulatorChoice(e.NODE_ENV, e.GWS_BASE_URL, e.GWS_SIMULATOR);
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    // Node refuses a headers timeout longer than the request timeout.
+    throw new ConfigError('Invalid configuration:\n  HTTP_HEADERS_TIMEOUT_MS: must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -165,6 +180,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     gwsBaseUrl: e.GWS_BASE_URL,
     simulatorPort: e.SIMULATOR_PORT,
+    simulatorReceivedMax: e.SIMULATOR_RECEIVED_MAX,
     upstream: { connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS, timeoutMs: e.UPSTREAM_TIMEOUT_MS },
     sessions: { max: e.SESSION_CACHE_MAX, idleTtlMs: e.SESSION_IDLE_TTL_MS },
     events: {
@@ -197,6 +213,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBodyBytes: e.MAX_BODY_BYTES,
     },
     circuitBreaker: { errorThresholdPercent: e.CIRCUIT_BREAKER_ERROR_PERCENT, resetTimeoutMs: e.CIRCUIT_BREAKER_RESET_MS },
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEPALIVE_TIMEOUT_MS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+    },
     tracing: e.OTEL_TRACING,
     playground: e.PLAYGROUND ?? !production,
     introspection: e.INTROSPECTION ?? !production,
@@ -217,6 +239,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }
       : undefined,
   };
+}
+
+/**
+ * Production never falls back to the simulator's demo users by accident: without
+ * GWS_BASE_URL it needs GWS_SIMULATOR=true. GWS_SIMULATOR=false (any env) also
+ * demands a GWS_BASE_URL; GWS_SIMULATOR=true with a GWS_BASE_URL is contradictory.
+ */
+function checkSimulatorChoice(nodeEnv: string, baseUrl: string | undefined, simulator: boolean | undefined): void {
+  if (baseUrl !== undefined) {
+    if (simulator === true) {
+      throw new ConfigError('Invalid configuration:\n  GWS_SIMULATOR: true, but GWS_BASE_URL is set too: choose one');
+    }
+    return;
+  }
+  if (simulator === false || (nodeEnv === 'production' && simulator !== true)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  GWS_BASE_URL: required${nodeEnv === 'production' ? ' with NODE_ENV=production' : ' with GWS_SIMULATOR=false'} ` +
+        '(set GWS_SIMULATOR=true to run on the built-in simulator and its demo users)',
+    );
+  }
 }
 
 /** Loads `.env` from the working directory into process.env when present (Node's own loader). */

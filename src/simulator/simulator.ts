@@ -36,8 +36,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Gw
     cookieTraps = true,
     eventDelayMs = 0,
     userEventFirst = false,
+    receivedMax = 10_000,
     logger: parentLogger = silentLogger,
   } = options;
+  if (!Number.isSafeInteger(receivedMax) || receivedMax < 0) throw new Error(`invalid simulator receivedMax ${receivedMax}`);
   checkUsers(users);
   const logger = parentLogger.child({ component: 'gws-simulator' });
   const userNames = new Set(users.map((u) => u.username));
@@ -76,7 +78,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Gw
     csrf,
     callingList,
     logger,
-    onReceived: (operation) => received.push(operation),
+    onReceived: (operation) => {
+      // A bounded log: drop the oldest beyond receivedMax (shift on a few thousand entries is cheap).
+      received.push(operation);
+      while (received.length > receivedMax) received.shift();
+    },
     onAccepted: emitEvents,
   });
 

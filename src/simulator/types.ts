@@ -18,6 +18,8 @@ export interface SimulatorOptions {
   eventDelayMs?: number;
   /** Publish the /me/internal event before the /v2/me/outbound ack. @default false (ack first, as in the seeds) */
   userEventFirst?: boolean;
+  /** How many received operations `received` keeps; the oldest go first. 0 keeps none. @default 10000 */
+  receivedMax?: number;
   /** Where received operations (info) and protocol details (debug) go. @default silent */
   logger?: Logger;
 }
@@ -46,7 +48,8 @@ export interface GwsSimulator {
   readonly url: string;
   /**
    * Every outbound-records POST of an authenticated user whose body parsed as
-   * a JSON object, in arrival order, whatever the answer (CSRF refusals too).
+   * a JSON object, in arrival order, whatever the answer (CSRF refusals too):
+   * the last `receivedMax` of them (a long-running simulator must not grow without bound).
    */
   readonly received: ReceivedOperation[];
   /** All HTTP requests seen, REST and CometD, faulted ones included. */

@@ -149,7 +149,7 @@ describe.concurrent('the gateway process', () => {
   });
 
   it('SIGINT (production mode): closes the graphql-ws client with 1001 and exits 0; a malformed body shows no stack trace', async ({ onTestFinished }) => {
-    const { gateway, url, wsUrl } = await start(onTestFinished, { NODE_ENV: 'production' });
+    const { gateway, url, wsUrl } = await start(onTestFinished, { NODE_ENV: 'production', GWS_SIMULATOR: 'true' });
     const { closeCode } = await liveSubscriber(onTestFinished, url, wsUrl);
     const malformed = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":' });
     const text = await malformed.text();

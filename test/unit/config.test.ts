@@ -13,8 +13,27 @@ describe('loadConfig', () => {
   });
 
   it('turns playground and introspection off in production unless enabled', () => {
-    expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ playground: false, introspection: false });
-    expect(loadConfig({ NODE_ENV: 'production', PLAYGROUND: 'true' }).playground).toBe(true);
+    const production = { NODE_ENV: 'production', GWS_BASE_URL: 'https://gws.example.com' };
+    expect(loadConfig(production)).toMatchObject({ playground: false, introspection: false });
+    expect(loadConfig({ ...production, PLAYGROUND: 'true' }).playground).toBe(true);
+  });
+
+  it('in production, an unset GWS_BASE_URL is an error naming it unless GWS_SIMULATOR=true', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/GWS_BASE_URL/);
+    expect(() => loadConfig({ NODE_ENV: 'production', GWS_SIMULATOR: 'false' })).toThrow(/GWS_BASE_URL/);
+    expect(loadConfig({ NODE_ENV: 'production', GWS_SIMULATOR: 'true' }).gwsBaseUrl).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'production', GWS_BASE_URL: 'https://gws.example.com' }).gwsBaseUrl).toBe('https://gws.example.com');
+    // Outside production the simulator stays the default; GWS_SIMULATOR=false asks for a real GWS there too.
+    expect(loadConfig({}).gwsBaseUrl).toBeUndefined();
+    expect(() => loadConfig({ GWS_SIMULATOR: 'false' })).toThrow(/GWS_BASE_URL/);
+    expect(() => loadConfig({ GWS_SIMULATOR: 'true', GWS_BASE_URL: 'https://gws.example.com' })).toThrow(/GWS_SIMULATOR/);
+  });
+
+  it('HTTP server limits: defaults, and a headers timeout longer than the request timeout is refused', () => {
+    expect(loadConfig({}).http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 10_000 });
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '40000' })).toThrow(/HTTP_HEADERS_TIMEOUT_MS/);
+    expect(() => loadConfig({ HTTP_MAX_CONNECTIONS: '0' })).toThrow(/HTTP_MAX_CONNECTIONS/);
   });
 
   it('names the variable of a wrong value', () => {
