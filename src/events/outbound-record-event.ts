@@ -79,7 +79,8 @@ export function parseOutboundAck(data: unknown): OutboundAck | undefined {
 /** Reads a DeviceUserEventMessage carrying GSW_* user data; undefined otherwise. */
 export function parseDeviceUserEvent(data: unknown): DeviceUserEvent | undefined {
   if (!isObject(data) || !isObject(data['userData'])) return undefined;
-  const userData = data['userData'];
+  // CONTRACT.md: subscribers get the GSW_* keys; anything else in GWS's userData stays here.
+  const userData = Object.fromEntries(Object.entries(data['userData']).filter(([key]) => key.startsWith('GSW_')));
   return {
     userData,
     deviceId: str(data['deviceId']),
