@@ -48,7 +48,8 @@ async function main(): Promise<void> {
         'Set NODE_ENV=production for a deployment',
     );
   }
-  const app = await startApp(config, logger);
+  // The handlers are in place before start-up, so a signal during it (after 'gateway listening' is logged) still shuts down in order.
+  const appReady = startApp(config, logger);
 
   let signalled = false;
   const shutdown = (signal: NodeJS.Signals): void => {
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownGraceMs + 5_000);
     overrun.unref();
-    app.stop().then(
+    appReady.then((app) => app.stop()).then(
       () => {
         logger.info('stopped');
         process.exit(0);
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  await appReady;
 }
 
 main().catch((error: unknown) => {

@@ -5,7 +5,7 @@
  * clients (1001), then close every upstream session.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -22,6 +22,7 @@ import type { Logger } from '../logger.js';
 import { createServices, disposeServices, type EventSourceFactory, type GatewayServices } from './services.js';
 import { attachGraphqlWs } from './graphql-ws-server.js';
 import { createReadiness } from './readiness.js';
+import { createLimitedHttpServer, lastResortErrorHandler, methodNotAllowed, notFound, rejectOversizeBody } from './http-limits.js';
 import { createQueryLimits } from './query-limits.js';
 import { createPersistedDocuments } from './trusted-documents.js';
 import { requestLoggingPlugin } from '../observability/request-logging.js';
@@ -55,7 +56,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const schema = createSchema();
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = createServer(app);
+  app.use(rejectOversizeBody(config.limits.maxBodyBytes));
+  const httpServer = createLimitedHttpServer(app, config.http, logger);
   const formatError = createFormatError({ development: config.env === 'development', logger });
   const limits = createQueryLimits(config.limits);
   const persistedDocuments = createPersistedDocuments(config.persistedDocuments, schema);
@@ -111,6 +113,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   app.get('/metrics', async (_req, res) => {
     res.type(services.metrics.contentType()).send(await services.metrics.render());
   });
+  app.all(['/healthz', '/readyz', '/metrics'], methodNotAllowed(['GET', 'HEAD']));
   if (options.playground) app.use(options.playground);
   app.use(
     '/graphql',
@@ -137,6 +140,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   );
   // Body-parser failures (malformed JSON, too large) as GraphQL errors: never Express's HTML page with a stack.
   app.use(bodyErrorHandler(logger));
+  app.use(notFound);
+  app.use(lastResortErrorHandler(logger));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

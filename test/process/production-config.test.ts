@@ -42,4 +42,18 @@ describe.concurrent('production configuration of the gateway process', () => {
     gateway.child.kill('SIGTERM');
     expect((await gateway.exited).code).toBe(0);
   });
+
+  it('a process warning is a JSON log line through the logger, not text on stderr', async ({ onTestFinished }) => {
+    // A preload that emits a warning on SIGUSR2, once the gateway runs (stands for MaxListeners, deprecations...).
+    const preload = "data:text/javascript,process.on('SIGUSR2',()=>process.emitWarning('probe-warning-text','ProbeWarning'))";
+    const gateway = spawnGateway({ NODE_ENV: 'production', GWS_SIMULATOR: 'true', NODE_OPTIONS: `--import=${preload}`, PORT: String(await freePort()), HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+    onTestFinished(() => gateway.kill());
+    await gateway.waitForLog((r) => r.msg === 'gateway listening', START_TIMEOUT_MS, 'gateway listening');
+    gateway.child.kill('SIGUSR2');
+    const line = await gateway.waitForLog((r) => r.msg === 'process warning', 10_000, 'process warning');
+    expect(line).toMatchObject({ level: 40, warning: { name: 'ProbeWarning', message: 'probe-warning-text' } });
+    gateway.child.kill('SIGTERM');
+    expect((await gateway.exited).code).toBe(0);
+    expect(gateway.stderr()).not.toContain('probe-warning-text');
+  });
 });
