@@ -272,7 +272,7 @@ export class SoakLoad {
         signal: AbortSignal.timeout(30_000),
       });
       const codes = codesOf(await response.json());
-      bump(this.junkCodes, codes[0] ?? `accepted (HTTP ${response.status})`);
+      bump(this.junkCodes, codes[0] ?? `no error (HTTP ${response.status}): served to an unverified credential`);
     } catch (error) {
       bump(this.junkCodes, `CLIENT_${(error as Error).name}`);
     }
