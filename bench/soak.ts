@@ -14,8 +14,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { GatewayApi } from './gateway-child.js';
 import type { SoakSimApi } from './soak-sim-child.js';
+import { startGatewayChild } from './lib/children.js';
 import { RpcClient, type Api } from './lib/ipc.js';
 import { SoakLoad } from './lib/soak-load.js';
 import { renderSoakReport, type MemoryPoint } from './lib/soak-report.js';
@@ -39,7 +39,7 @@ const children: ChildProcess[] = [];
 function startChild<A extends Api>(name: string, file: string, env: Record<string, string>): { process: ChildProcess; rpc: RpcClient<A> } {
   const child = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
     execArgv: ['--import', 'tsx', '--expose-gc'],
-    env: { ...process.env, ...env },
+    env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   children.push(child);
@@ -80,7 +80,9 @@ async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   const sim = startChild<SoakSimApi>('simulator', './soak-sim-child.ts', {});
   const { url: simulatorUrl } = await sim.rpc.call('info', undefined, 60_000);
-  const gateway = startChild<GatewayApi>('gateway', './gateway-child.ts', { BENCH_SIMULATOR_URL: simulatorUrl });
+  // The benchmark's gateway child, with its settings (bench/lib/gateway-env.ts) in its environment.
+  const gateway = startGatewayChild(simulatorUrl);
+  children.push(gateway.process);
   const info = await gateway.rpc.call('info', undefined, 60_000);
   log(`simulator ${simulatorUrl}, gateway ${info.url} (pid ${info.pid}); ${MINUTES} min, warm-up ${WARMUP_MS / 1000} s`);
 
