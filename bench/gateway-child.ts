@@ -17,8 +17,11 @@ if (!simulatorUrl) throw new Error('BENCH_SIMULATOR_URL is not set');
 
 // The parent puts GATEWAY_ENV in our environment (lib/children.ts); the configuration reads the same values.
 if (process.env['NODE_ENV'] !== 'production') throw new Error('the gateway child must run with NODE_ENV=production in its environment');
+// A phase may override some (lib/children.ts startGatewayChild); '' means the gateway's default.
+const overrides = JSON.parse(process.env['BENCH_GATEWAY_OVERRIDES'] ?? '{}') as Record<string, string>;
 // Production needs GWS_BASE_URL (or GWS_SIMULATOR=true): here it is the simulator child's URL.
-const config = loadConfig({ ...GATEWAY_ENV, GWS_BASE_URL: simulatorUrl });
+const env = { ...GATEWAY_ENV, ...overrides, GWS_BASE_URL: simulatorUrl };
+const config = loadConfig(env);
 const gatewayReady = startGateway({
   config,
   gwsBaseUrl: simulatorUrl,
@@ -51,7 +54,7 @@ async function status(): Promise<GatewayStatus> {
 const api = {
   info: async () => {
     const gateway = await gatewayReady;
-    return { url: gateway.url, wsUrl: gateway.wsUrl, pid: process.pid, env: GATEWAY_ENV };
+    return { url: gateway.url, wsUrl: gateway.wsUrl, pid: process.pid, env };
   },
   status: () => status(),
   cpu: () => cpuSample(),

@@ -44,8 +44,14 @@ function start<A extends Api>(name: string, file: string, env: Record<string, st
 
 export const startSimulatorChild = (): Child<SimApi> => start<SimApi>('simulator', '../sim-child.ts', {});
 
-export const startGatewayChild = (simulatorUrl: string): Child<GatewayApi> =>
-  start<GatewayApi>('gateway', '../gateway-child.ts', { ...GATEWAY_ENV, BENCH_SIMULATOR_URL: simulatorUrl });
+/** The gateway child with GATEWAY_ENV, and `overrides` (a variable set to '' is unset: the gateway's default). */
+export const startGatewayChild = (simulatorUrl: string, overrides: Record<string, string> = {}): Child<GatewayApi> =>
+  start<GatewayApi>('gateway', '../gateway-child.ts', {
+    ...GATEWAY_ENV,
+    ...overrides,
+    BENCH_GATEWAY_OVERRIDES: JSON.stringify(overrides),
+    BENCH_SIMULATOR_URL: simulatorUrl,
+  });
 
 export const startProxyChild = (simulatorUrl: string): Child<ProxyApi> =>
   start<ProxyApi>('proxy', '../proxy-child.ts', { BENCH_SIMULATOR_URL: simulatorUrl });

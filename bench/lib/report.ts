@@ -267,6 +267,21 @@ export function renderReport(r: BenchResults, previousPath: string): string {
   }
   L.push('', '"Heap per user" is everything one user brings: its socket and subscription, its gateway session (cookie jar, CSRF token), and its CometD client with its long-polling transport and keep-alive agent.', '');
 
+  if (r.resume) {
+    const d = r.resume;
+    L.push('## (d) Resumable event streams', '');
+    L.push(
+      'A gateway child of its own with the default retention (EVENT_RETENTION_SECONDS=300, and no COMETD_IDLE_GRACE_MS: upstream sessions stay open 300 s after the last subscriber). ' +
+        `One user's ${d.events} events (acks without userData) are appended while one subscriber holds the stream live; then a second subscriber resumes with \`after\` the cursor before them. ` +
+        'Replay time: from its subscribe to its last event received over graphql-ws. Heap per retained event: the gateway heap after the events were appended (and delivered live once) minus before, per event. ' +
+        `Idle users: ${d.idleUsers} users subscribe once and leave; what the gateway keeps for each during the retention (session, CometD session, event log) is the heap delta per user.`,
+      '',
+    );
+    L.push(row(['events replayed', 'replay p50 ms', 'replay max ms', 'rounds', 'heap per retained event', 'idle users', 'heap per idle user', 'RSS per idle user', 'Bayeux clients held', 'CONNECTED sessions']));
+    L.push(row(['---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
+    L.push(row([d.events, fmt(d.replay.p50, 1), fmt(d.replay.max, 1), d.replay.count, `${fmt(d.heapPerRetainedEvent, 0)} B`, d.idleUsers, kb(d.heapPerIdleUser), kb(d.rssPerIdleUser), d.bayeuxClientsHeld, d.connectedSessions]), '');
+  }
+
   L.push('## Profiles (evidence)', '');
   L.push('Taken in the gateway process with node:inspector during extra, unmeasured passes (profiling slows the process down). Files are under bench/profiles/ (git-ignored); open them in Chrome DevTools or speedscope.', '');
   for (const p of r.profiles) L.push(...profileSection(p));

@@ -79,6 +79,25 @@ export interface SessionsRun {
   check: DeliveryRun;
 }
 
+/** Phase (d): resumable event streams. */
+export interface ResumeRun {
+  /** Events replayed per round. */
+  events: number;
+  /** Time from subscribing with `after` to the last replayed event received, per round (ms). */
+  replay: LatencySummary;
+  /** Heap per event retained in the in-memory log (and delivered once), bytes. */
+  heapPerRetainedEvent: number;
+  idleUsers: number;
+  /** Heap per user who subscribed once and left (CometD session and log kept for the retention), bytes. */
+  heapPerIdleUser: number;
+  rssPerIdleUser: number;
+  heapAfterIdleMiB: number;
+  /** Bayeux clients the idle users still hold at the simulator. */
+  bayeuxClientsHeld: number;
+  /** Upstream sessions CONNECTED at the gateway once the idle users left. */
+  connectedSessions: number;
+}
+
 export interface ProfileRef {
   title: string;
   kind: 'cpu' | 'heap';
@@ -105,6 +124,8 @@ export interface BenchResults {
   };
   fanout: FanoutRun[];
   sessions: SessionsRun[];
+  /** Phase (d), when it ran. */
+  resume?: ResumeRun;
   profiles: ProfileRef[];
   /** Phases that failed, with the reason; the others are still reported. */
   failures: string[];
