@@ -20,8 +20,8 @@ if (process.env['NODE_ENV'] !== 'production') throw new Error('the gateway child
 // A phase may override some (lib/children.ts startGatewayChild); '' means the gateway's default.
 const overrides = JSON.parse(process.env['BENCH_GATEWAY_OVERRIDES'] ?? '{}') as Record<string, string>;
 // Production needs GWS_BASE_URL (or GWS_SIMULATOR=true): here it is the simulator child's URL.
-const env = { ...GATEWAY_ENV, ...overrides, GWS_BASE_URL: simulatorUrl };
-const config = loadConfig(env);
+const env = { ...GATEWAY_ENV, ...overrides };
+const config = loadConfig({ ...env, GWS_BASE_URL: simulatorUrl });
 const gatewayReady = startGateway({
   config,
   gwsBaseUrl: simulatorUrl,
