@@ -47,6 +47,9 @@ const SETTINGS = QUICK
       ],
     };
 
+/** Subscriptions of each transport's run in (d). */
+const TRANSPORT_SUBSCRIPTIONS = 1_000;
+
 async function main(): Promise<number> {
   const startedAt = performance.now();
   mkdirSync(PROFILE_DIR, { recursive: true });
@@ -144,6 +147,15 @@ async function main(): Promise<number> {
           const perUser = subscriptions / fanoutUsers.length;
           profile(`CPU: gateway delivering to ${subscriptions} subscriptions, ${perUser} per user (paced, 3 rounds)`, 'cpu', out.cpuProfile);
         }
+      });
+    }
+
+    // (d) The same fan-out, 1,000 subscriptions, over each transport in turn (same users, same events).
+    if (PHASES.has('d') && !PHASES.has('b')) await attempt('(d) priming users', () => primeUsers(gwInfo.url, fanoutUsers));
+    for (const transport of PHASES.has('d') ? (['graphql-ws', 'sse', 'multipart'] as const) : []) {
+      await attempt(`(d) fan-out over ${transport}`, async () => {
+        const out = await runFanout(ctx, { users: fanoutUsers, subscriptions: TRANSPORT_SUBSCRIPTIONS, paced: SETTINGS.paced.slice(0, 1), bursts: SETTINGS.bursts, transport });
+        (results.transports ??= []).push(out.run);
       });
     }
 

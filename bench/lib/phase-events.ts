@@ -13,7 +13,7 @@ import { cpuWindow } from './cpu-window.js';
 import { progress, waitFor } from './progress.js';
 import type { DeliveryRun, FanoutRun, MemoryDelta, SessionsRun } from './results.js';
 import { summarize } from './stats.js';
-import { SubscriberFleet } from './subscriber-fleet.js';
+import { createFleet, type Fleet, type FleetTransport } from './transport-fleet.js';
 import { basicAuth } from './users.js';
 
 export interface EventsContext {
@@ -60,11 +60,11 @@ export async function primeUsers(gatewayUrl: string, users: readonly DemoUser[])
   );
 }
 
-async function openFleet(ctx: EventsContext, users: readonly DemoUser[], subsPerUser: number, label: string): Promise<{ fleet: SubscriberFleet; setupMs: number }> {
-  const fleet = new SubscriberFleet();
+async function openFleet(ctx: EventsContext, users: readonly DemoUser[], subsPerUser: number, label: string, transport: FleetTransport = 'graphql-ws'): Promise<{ fleet: Fleet; setupMs: number }> {
+  const fleet = createFleet(transport);
   const total = users.length * subsPerUser;
   const started = performance.now();
-  await fleet.open({ wsUrl: ctx.wsUrl, users, subsPerUser, subsPerConnection: SUBS_PER_CONNECTION }, (opened, sockets) =>
+  await fleet.open({ wsUrl: ctx.wsUrl, httpUrl: ctx.gatewayUrl, users, subsPerUser, subsPerConnection: SUBS_PER_CONNECTION }, (opened, sockets) =>
     progress(`${label}   sockets ${opened}/${sockets}`),
   );
   await waitFor(
@@ -93,7 +93,7 @@ async function openFleet(ctx: EventsContext, users: readonly DemoUser[], subsPer
  * lost their /meta/disconnect on the way: they are counted (a finding) and
  * dropped, rather than waited for until faye times them out (about 60 s).
  */
-async function closeFleet(ctx: EventsContext, fleet: SubscriberFleet, label: string): Promise<number> {
+async function closeFleet(ctx: EventsContext, fleet: Fleet, label: string): Promise<number> {
   const started = performance.now();
   const seconds = (): string => ((performance.now() - started) / 1000).toFixed(1);
   await fleet.dispose();
@@ -137,7 +137,7 @@ interface DeliverySpec {
   repeat?: number;
 }
 
-async function deliver(ctx: EventsContext, fleet: SubscriberFleet, spec: DeliverySpec): Promise<DeliveryRun> {
+async function deliver(ctx: EventsContext, fleet: Fleet, spec: DeliverySpec): Promise<DeliveryRun> {
   fleet.measure(spec.tag, ctx.offsetMs);
   const stopCpu = await cpuWindow(ctx.gw, ctx.sim);
   let published = 0;
@@ -191,17 +191,20 @@ export interface FanoutOptions {
   heapProfileFile?: string;
   /** Where to write a CPU profile of an extra, unmeasured paced pass. */
   cpuProfileFile?: string;
+  /** The subscribers' transport. @default graphql-ws */
+  transport?: FleetTransport;
 }
 
 export async function runFanout(ctx: EventsContext, o: FanoutOptions): Promise<{ run: FanoutRun; heapProfile?: string; cpuProfile?: string }> {
-  const label = `(b) ${o.subscriptions}:`;
+  const transport = o.transport ?? 'graphql-ws';
+  const label = transport === 'graphql-ws' ? `(b) ${o.subscriptions}:` : `(d) ${transport} ${o.subscriptions}:`;
   const subsPerUser = o.subscriptions / o.users.length;
   if (!Number.isInteger(subsPerUser)) throw new Error(`${o.subscriptions} subscriptions do not divide over ${o.users.length} users`);
   const usernames = o.users.map((u) => u.username);
   const before = await ctx.gw.call('memory', undefined);
   if (o.heapProfileFile) await ctx.gw.call('heapSamplingStart', { intervalBytes: 4096 });
   progress(`${label} opening ${o.subscriptions} subscriptions for ${o.users.length} users`);
-  const { fleet, setupMs } = await openFleet(ctx, o.users, subsPerUser, label);
+  const { fleet, setupMs } = await openFleet(ctx, o.users, subsPerUser, label, transport);
   try {
     await sleep(1_000); // idle: handshakes answered, connects parked, nothing in flight
     const after = await ctx.gw.call('memory', undefined);
@@ -210,7 +213,7 @@ export async function runFanout(ctx: EventsContext, o: FanoutOptions): Promise<{
     progress(`${label} heap ${(memory.heapPerItem / 1024).toFixed(1)} KB, RSS ${(memory.rssPerItem / 1024).toFixed(1)} KB per idle subscription`);
 
     const deliveries: DeliveryRun[] = [];
-    const tag = `b${o.subscriptions}`;
+    const tag = `${transport === 'graphql-ws' ? 'b' : transport === 'sse' ? 'dsse' : 'dmp'}${o.subscriptions}`;
     for (const [i, paced] of o.paced.entries()) {
       deliveries.push(await deliver(ctx, fleet, { ...paced, tag: `${tag}p${i}`, usernames, subsPerUser }));
     }
@@ -225,6 +228,7 @@ export async function runFanout(ctx: EventsContext, o: FanoutOptions): Promise<{
     }
     const failures = fleet.failures;
     const run: FanoutRun = {
+      transport,
       lingeringBayeuxClients: 0,
       subscriptions: o.subscriptions,
       users: o.users.length,

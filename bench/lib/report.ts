@@ -258,6 +258,8 @@ export function renderReport(r: BenchResults, previousPath: string): string {
     );
   }
 
+  L.push(...transportSection(r));
+
   L.push('## (c) Concurrent upstream CometD sessions', '');
   L.push('One user per socket, one subscription per user, each user with its own CometD session to the simulator (fresh users, not those of (b)).', '');
   L.push(row(['users', 'Bayeux clients at the simulator', 'setup s', 'heap before MiB', 'heap after MiB', 'heap per user', 'RSS per user', 'check: lost', 'check: p99 ms', 'lost disconnects']));
@@ -298,4 +300,27 @@ export function renderReport(r: BenchResults, previousPath: string): string {
     L.push('```', '');
   }
   return L.join('\n');
+}
+
+/** (d): the same fan-out over each transport, side by side. */
+function transportSection(r: BenchResults): string[] {
+  const runs = r.transports ?? [];
+  if (runs.length === 0) return [];
+  const L: string[] = ['## (d) Fan-out by transport: graphql-ws, server-sent events, multipart', ''];
+  L.push(
+    'The same users and events as (b), 1,000 subscriptions, once per transport: graphql-ws (10 subscriptions per socket), ' +
+      'SSE and multipart (one HTTP response per subscription). Latency is from the simulator publishing to the load generator parsing the frame.',
+    '',
+  );
+  L.push(row(['transport', 'connections', 'run', 'received', 'lost', 'p50 ms', 'p99 ms', 'max ms', 'gateway cores', 'gateway CPU µs/delivery', 'errors', 'heap per idle subscription']));
+  L.push(row(['---', '---:', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
+  for (const f of runs) {
+    for (const d of f.deliveries) {
+      L.push(row([f.transport ?? 'graphql-ws', f.connections, d.label, `${d.received} of ${d.expected}`, d.lost, fmt(d.latency.p50), fmt(d.latency.p99), fmt(d.latency.max), fmt(d.cores.gateway), fmt(d.gatewayUsPerDelivery, 1), f.subscriptionErrors, kb(f.memory.heapPerItem)]));
+    }
+  }
+  L.push('');
+  for (const f of runs) for (const e of f.errorSamples) L.push(`- error sample (${f.transport}): \`${e.replace(/`/g, "'")}\``);
+  L.push('');
+  return L;
 }

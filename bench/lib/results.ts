@@ -57,6 +57,8 @@ export interface MemoryDelta {
 }
 
 export interface FanoutRun {
+  /** The subscribers' transport (graphql-ws, sse, multipart). */
+  transport?: string;
   /** Bayeux clients still at the simulator after the gateway had closed every CometD session (lost /meta/disconnect). */
   lingeringBayeuxClients: number;
   subscriptions: number;
@@ -123,6 +125,8 @@ export interface BenchResults {
     rounds: number;
   };
   fanout: FanoutRun[];
+  /** (d) the same fan-out over each transport. */
+  transports?: FanoutRun[];
   sessions: SessionsRun[];
   /** Phase (d), when it ran. */
   resume?: ResumeRun;
