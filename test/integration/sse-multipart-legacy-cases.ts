@@ -40,7 +40,8 @@ export function describeTransportCases(name: string, factory: ClientFactory, env
   };
 
   beforeAll(async () => {
-    stack = await startStack({ env: { ACK_TIMEOUT_MS: '3000', ...env } });
+    // The upstream session outlives its last subscriber, so a client that comes back can resume.
+    stack = await startStack({ env: { ACK_TIMEOUT_MS: '3000', COMETD_IDLE_GRACE_MS: '60000', ...env } });
   });
   afterAll(async () => {
     await Promise.allSettled(clients.map((c) => c.dispose()));
@@ -143,6 +144,45 @@ export function describeTransportCases(name: string, factory: ClientFactory, env
       expect((await registering.waitFor(1))[0]!.data?.eventStream.state).toBeDefined();
       const byHash = client(AGENT1).subscribe<{ eventStream: { state: string } }>('', undefined, extensions);
       expect((await byHash.waitFor(1))[0]!.data?.eventStream.state).toBeDefined();
+    });
+
+    it('resume with `after`: what was missed while away, in order, then live; nothing twice', async () => {
+      const RESUME = `subscription R($after: String) { outboundRecordEvents(after: $after) { cursor referenceId } }`;
+      type R = { outboundRecordEvents: { cursor: string; referenceId: string } };
+      const publish = (referenceId: string): void =>
+        stack.simulator.publish('agent1', '/v2/me/outbound', { notificationType: 'RecordRejectAcknowledge', messageType: 'OutboundRecordMessage', referenceId, record: { recordHandle: 1 } });
+      const first = client(AGENT1);
+      const live = first.subscribe<R>(RESUME);
+      await untilSubscribed(stack, AGENT1);
+      publish(`${name}-a`);
+      const [a] = await live.waitFor(1);
+      live.unsubscribe();
+      await first.dispose();
+      await untilNoSubscribers(stack);
+      // Away: the gateway keeps receiving the user's events (EVENT_RETENTION_SECONDS).
+      publish(`${name}-b`);
+      publish(`${name}-c`);
+      const user = stack.gateway.services.sessions.peek(AGENT1)!;
+      const deadline = Date.now() + 10_000;
+      while ((await stack.gateway.services.eventLog.read(user.key, a!.data!.outboundRecordEvents.cursor, 100)).entries.length < 2) {
+        if (Date.now() > deadline) throw new Error('the events sent while away were not logged');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const resumed = client(AGENT1).subscribe<R>(RESUME, { after: a!.data!.outboundRecordEvents.cursor });
+      await resumed.waitFor(2);
+      await untilSubscribed(stack, AGENT1);
+      publish(`${name}-d`);
+      await resumed.waitFor(3);
+      await new Promise((r) => setTimeout(r, 100)); // anything twice would show here
+      expect(resumed.results.map((r) => r.data?.outboundRecordEvents.referenceId)).toEqual([`${name}-b`, `${name}-c`, `${name}-d`]);
+      const cursors = resumed.results.map((r) => r.data!.outboundRecordEvents.cursor);
+      expect(new Set([a!.data!.outboundRecordEvents.cursor, ...cursors]).size).toBe(4);
+      resumed.unsubscribe();
+    });
+
+    it('resume with a string that is not a cursor: BAD_USER_INPUT', async () => {
+      const sub = client(AGENT1).subscribe('subscription R($after: String) { outboundRecordEvents(after: $after) { cursor } }', { after: 'not a cursor' });
+      expect(await errorCodesOf(sub)).toContain('BAD_USER_INPUT');
     });
 
     it('unsubscribing ends the subscription on the server', async () => {
