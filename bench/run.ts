@@ -9,7 +9,7 @@
  * deadline ends the run whatever happens.
  *
  * BENCH_QUICK=1 runs small counts (a smoke test of the script itself);
- * BENCH_PHASES=a,b,c,d (default all) runs only some phases.
+ * BENCH_PHASES=a,b,c,d,e (default all) runs only some phases.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +29,7 @@ const QUICK = process.env['BENCH_QUICK'] === '1';
 const RESULTS_FILE = fileURLToPath(new URL(QUICK ? './RESULTS.quick.md' : './RESULTS.md', import.meta.url));
 const PROFILE_DIR = fileURLToPath(new URL('./profiles/', import.meta.url));
 const HARD_DEADLINE_MS = 14 * 60_000;
-const PHASES = new Set((process.env['BENCH_PHASES'] ?? 'a,b,c,d').split(',').map((p) => p.trim()));
+const PHASES = new Set((process.env['BENCH_PHASES'] ?? 'a,b,c,d,e').split(',').map((p) => p.trim()));
 
 const SETTINGS = QUICK
   ? {
@@ -47,7 +47,7 @@ const SETTINGS = QUICK
       ],
     };
 
-/** Subscriptions of each transport's run in (d). */
+/** Subscriptions of each transport's run in (e). */
 const TRANSPORT_SUBSCRIPTIONS = 1_000;
 
 async function main(): Promise<number> {
@@ -150,10 +150,10 @@ async function main(): Promise<number> {
       });
     }
 
-    // (d) The same fan-out, 1,000 subscriptions, over each transport in turn (same users, same events).
-    if (PHASES.has('d') && !PHASES.has('b')) await attempt('(d) priming users', () => primeUsers(gwInfo.url, fanoutUsers));
-    for (const transport of PHASES.has('d') ? (['graphql-ws', 'sse', 'multipart'] as const) : []) {
-      await attempt(`(d) fan-out over ${transport}`, async () => {
+    // (e) The same fan-out, 1,000 subscriptions, over each transport in turn (same users, same events).
+    if (PHASES.has('e') && !PHASES.has('b')) await attempt('(e) priming users', () => primeUsers(gwInfo.url, fanoutUsers));
+    for (const transport of PHASES.has('e') ? (['graphql-ws', 'sse', 'multipart'] as const) : []) {
+      await attempt(`(e) fan-out over ${transport}`, async () => {
         const out = await runFanout(ctx, { users: fanoutUsers, subscriptions: TRANSPORT_SUBSCRIPTIONS, paced: SETTINGS.paced.slice(0, 1), bursts: SETTINGS.bursts, transport });
         (results.transports ??= []).push(out.run);
       });

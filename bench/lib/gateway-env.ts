@@ -14,7 +14,7 @@ export const GATEWAY_ENV = {
   // Close a user's CometD session soon after its last subscriber, so phases start from the same state.
   COMETD_IDLE_GRACE_MS: '200',
   WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: '20',
-  // (d) holds up to 20 (quick) HTTP streams per user: room for them.
+  // (e) holds up to 20 (quick) HTTP streams per user: room for them.
   HTTP_MAX_STREAMS_PER_CREDENTIAL: '100',
   // One credential sends thousands of mutations a second here: keep the limiter in the path but never refusing.
   RATE_LIMIT_POINTS: '1000000000',

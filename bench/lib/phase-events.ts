@@ -197,7 +197,7 @@ export interface FanoutOptions {
 
 export async function runFanout(ctx: EventsContext, o: FanoutOptions): Promise<{ run: FanoutRun; heapProfile?: string; cpuProfile?: string }> {
   const transport = o.transport ?? 'graphql-ws';
-  const label = transport === 'graphql-ws' ? `(b) ${o.subscriptions}:` : `(d) ${transport} ${o.subscriptions}:`;
+  const label = transport === 'graphql-ws' ? `(b) ${o.subscriptions}:` : `(e) ${transport} ${o.subscriptions}:`;
   const subsPerUser = o.subscriptions / o.users.length;
   if (!Number.isInteger(subsPerUser)) throw new Error(`${o.subscriptions} subscriptions do not divide over ${o.users.length} users`);
   const usernames = o.users.map((u) => u.username);
@@ -213,7 +213,7 @@ export async function runFanout(ctx: EventsContext, o: FanoutOptions): Promise<{
     progress(`${label} heap ${(memory.heapPerItem / 1024).toFixed(1)} KB, RSS ${(memory.rssPerItem / 1024).toFixed(1)} KB per idle subscription`);
 
     const deliveries: DeliveryRun[] = [];
-    const tag = `${transport === 'graphql-ws' ? 'b' : transport === 'sse' ? 'dsse' : 'dmp'}${o.subscriptions}`;
+    const tag = `${transport === 'graphql-ws' ? 'b' : transport === 'sse' ? 'esse' : 'emp'}${o.subscriptions}`;
     for (const [i, paced] of o.paced.entries()) {
       deliveries.push(await deliver(ctx, fleet, { ...paced, tag: `${tag}p${i}`, usernames, subsPerUser }));
     }

@@ -258,8 +258,6 @@ export function renderReport(r: BenchResults, previousPath: string): string {
     );
   }
 
-  L.push(...transportSection(r));
-
   L.push('## (c) Concurrent upstream CometD sessions', '');
   L.push('One user per socket, one subscription per user, each user with its own CometD session to the simulator (fresh users, not those of (b)).', '');
   L.push(row(['users', 'Bayeux clients at the simulator', 'setup s', 'heap before MiB', 'heap after MiB', 'heap per user', 'RSS per user', 'check: lost', 'check: p99 ms', 'lost disconnects']));
@@ -284,6 +282,8 @@ export function renderReport(r: BenchResults, previousPath: string): string {
     L.push(row([d.events, fmt(d.replay.p50, 1), fmt(d.replay.max, 1), d.replay.count, `${fmt(d.heapPerRetainedEvent, 0)} B`, d.idleUsers, kb(d.heapPerIdleUser), kb(d.rssPerIdleUser), d.bayeuxClientsHeld, d.connectedSessions]), '');
   }
 
+  L.push(...transportSection(r));
+
   L.push('## Profiles (evidence)', '');
   L.push('Taken in the gateway process with node:inspector during extra, unmeasured passes (profiling slows the process down). Files are under bench/profiles/ (git-ignored); open them in Chrome DevTools or speedscope.', '');
   for (const p of r.profiles) L.push(...profileSection(p));
@@ -302,11 +302,11 @@ export function renderReport(r: BenchResults, previousPath: string): string {
   return L.join('\n');
 }
 
-/** (d): the same fan-out over each transport, side by side. */
+/** (e): the same fan-out over each transport, side by side. */
 function transportSection(r: BenchResults): string[] {
   const runs = r.transports ?? [];
   if (runs.length === 0) return [];
-  const L: string[] = ['## (d) Fan-out by transport: graphql-ws, server-sent events, multipart', ''];
+  const L: string[] = ['## (e) Fan-out by transport: graphql-ws, server-sent events, multipart', ''];
   L.push(
     'The same users and events as (b), 1,000 subscriptions, once per transport: graphql-ws (10 subscriptions per socket), ' +
       'SSE and multipart (one HTTP response per subscription). Latency is from the simulator publishing to the load generator parsing the frame.',

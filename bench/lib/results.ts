@@ -125,7 +125,7 @@ export interface BenchResults {
     rounds: number;
   };
   fanout: FanoutRun[];
-  /** (d) the same fan-out over each transport. */
+  /** (e) the same fan-out over each transport. */
   transports?: FanoutRun[];
   sessions: SessionsRun[];
   /** Phase (d), when it ran. */
