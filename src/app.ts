@@ -46,7 +46,7 @@ export async function startApp(config: GatewayConfig = loadConfig(), logger: Log
       config,
       gwsBaseUrl,
       logger,
-      openEventSource: cometdEventSources({ backoff: config.events.cometdBackoff }),
+      openEventSource: cometdEventSources({ backoff: config.events.cometdBackoff, maxNetworkDelayMs: config.events.cometdMaxNetworkDelayMs }),
       ...(config.playground
         ? { playground: playgroundRouter(demoHeaders ? { defaultHeaders: demoHeaders } : {}) }
         : {}),

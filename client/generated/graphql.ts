@@ -150,7 +150,7 @@ export type EventStreamState =
   | 'CONNECTING'
   /** No subscriber or waiter needs the stream: no upstream CometD session is open. */
   | 'IDLE'
-  /** The connection broke; the gateway is retrying with backoff. */
+  /** The connection broke; the gateway is retrying with backoff (see `failingSince`). */
   | 'RECONNECTING'
   /** GWS refused the credentials; no retry. */
   | 'UNAUTHENTICATED';

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { isProxyEntry } from '../server/client-address.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -28,8 +29,12 @@ const schema = z.object({
   SIMULATOR_RECEIVED_MAX: int(0, 1_000_000).default(1_000),
   UPSTREAM_CONNECT_TIMEOUT_MS: int(1, 600_000).default(3_000),
   UPSTREAM_TIMEOUT_MS: int(1, 600_000).default(10_000),
+  UPSTREAM_MAX_RESPONSE_BYTES: int(1_024, 1_073_741_824).default(1_048_576),
   SESSION_CACHE_MAX: int(1, 1_000_000).default(10_000),
   SESSION_IDLE_TTL_MS: int(1_000, 86_400_000).default(30 * 60_000),
+  SESSION_VERIFY_MAX_PENDING: int(1, 100_000).default(100),
+  AUTH_FAILURES_PER_MINUTE: int(1, 1_000_000).default(20),
+  TRUSTED_PROXIES: csv.refine((list) => list.every(isProxyEntry), 'each entry must be an IP address or a CIDR block').default([]),
   ACK_TIMEOUT_MS: int(1, 600_000).default(10_000),
   EVENT_PAIRING_WINDOW_MS: int(0, 60_000).default(300),
   SUBSCRIBER_QUEUE_MAX: int(1, 1_000_000).default(1_000),
@@ -38,6 +43,8 @@ const schema = z.object({
   COMETD_IDLE_GRACE_MS: int(0, 86_400_000).optional(),
   COMETD_BACKOFF_INITIAL_MS: int(1, 600_000).default(500),
   COMETD_BACKOFF_MAX_MS: int(1, 3_600_000).default(30_000),
+  COMETD_STALL_NOTICE_MS: int(100, 3_600_000).default(30_000),
+  COMETD_MAX_NETWORK_DELAY_MS: int(100, 600_000).default(40_000),
   WS_CONNECTION_INIT_TIMEOUT_MS: int(1, 600_000).default(3_000),
   WS_KEEPALIVE_MS: int(0, 600_000).default(12_000),
   WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 10_000).default(20),
@@ -89,8 +96,10 @@ export interface GatewayConfig {
   simulatorPort: number;
   /** Operations the built-in simulator keeps in its log of received bodies (oldest dropped first). */
   simulatorReceivedMax: number;
-  upstream: { connectTimeoutMs: number; timeoutMs: number };
-  sessions: { max: number; idleTtlMs: number };
+  upstream: { connectTimeoutMs: number; timeoutMs: number; maxResponseBytes: number };
+  sessions: { max: number; idleTtlMs: number; maxPendingVerifications: number };
+  /** Refused credentials per client address per minute, and the proxies whose X-Forwarded-For is believed. */
+  clients: { authFailuresPerMinute: number; trustedProxies: string[] };
   events: {
     ackTimeoutMs: number;
     pairingWindowMs: number;
@@ -102,6 +111,9 @@ export interface GatewayConfig {
     /** The upstream session stays open this long after its last need: the retention unless COMETD_IDLE_GRACE_MS says otherwise. */
     cometdIdleGraceMs: number;
     cometdBackoff: { initialMs: number; maxMs: number };
+    /** A subscriber whose upstream session has been failing this long is told (its subscription ends). */
+    cometdStallNoticeMs: number;
+    cometdMaxNetworkDelayMs: number;
   };
   ws: { connectionInitTimeoutMs: number; keepAliveMs: number; maxSubscriptionsPerConnection: number };
   /** Server-sent events and multipart subscriptions (src/transports/). */
@@ -181,8 +193,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     gwsBaseUrl: e.GWS_BASE_URL,
     simulatorPort: e.SIMULATOR_PORT,
     simulatorReceivedMax: e.SIMULATOR_RECEIVED_MAX,
-    upstream: { connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS, timeoutMs: e.UPSTREAM_TIMEOUT_MS },
-    sessions: { max: e.SESSION_CACHE_MAX, idleTtlMs: e.SESSION_IDLE_TTL_MS },
+    upstream: {
+      connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS,
+      timeoutMs: e.UPSTREAM_TIMEOUT_MS,
+      maxResponseBytes: e.UPSTREAM_MAX_RESPONSE_BYTES,
+    },
+    sessions: { max: e.SESSION_CACHE_MAX, idleTtlMs: e.SESSION_IDLE_TTL_MS, maxPendingVerifications: e.SESSION_VERIFY_MAX_PENDING },
+    clients: { authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE, trustedProxies: e.TRUSTED_PROXIES },
     events: {
       ackTimeoutMs: e.ACK_TIMEOUT_MS,
       pairingWindowMs: e.EVENT_PAIRING_WINDOW_MS,
@@ -191,6 +208,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retentionMaxPerUser: e.EVENT_RETENTION_MAX_PER_USER,
       cometdIdleGraceMs: e.COMETD_IDLE_GRACE_MS ?? e.EVENT_RETENTION_SECONDS * 1000,
       cometdBackoff: { initialMs: e.COMETD_BACKOFF_INITIAL_MS, maxMs: e.COMETD_BACKOFF_MAX_MS },
+      cometdStallNoticeMs: e.COMETD_STALL_NOTICE_MS,
+      cometdMaxNetworkDelayMs: e.COMETD_MAX_NETWORK_DELAY_MS,
     },
     ws: {
       connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS,

@@ -56,6 +56,13 @@ export interface UserEventStreamOptions {
   pairingWindowMs: number;
   /** How long the upstream session stays open after the last need (EVENT_RETENTION_SECONDS unless COMETD_IDLE_GRACE_MS). */
   idleGraceMs: number;
+  /**
+   * A subscriber whose upstream session has not been connected for this long
+   * is told: its subscription ends with UPSTREAM_UNAVAILABLE (and a waiting
+   * subscribe or acknowledgement fails with it), and the upstream session is
+   * closed; subscribing again starts a new one. @default 30_000
+   */
+  stallNoticeMs?: number;
   subscriberQueueMax: number;
   logger: Logger;
   observer?: EventStreamObserver;
@@ -72,6 +79,8 @@ export interface EventStreamStatus {
   state: 'IDLE' | 'CONNECTING' | 'CONNECTED' | 'RECONNECTING' | 'UNAUTHENTICATED' | 'CLOSED';
   subscribers: number;
   lastEventAt: Date | null;
+  /** Since when the upstream session has not been connected (CONNECTING or RECONNECTING), if it is failing. */
+  failingSince: Date | null;
 }
 
 export class UserEventStream {
@@ -87,6 +96,8 @@ export class UserEventStream {
   #lastEventAt: Date | null = null;
   #lastState: UpstreamState | undefined;
   #disposed = false;
+  /** While the source is not connected: since when, and the timer of the stall notice. */
+  #failing: { since: Date; timer: NodeJS.Timeout; stalled: (error: GraphQLError) => void } | undefined;
 
   constructor(options: UserEventStreamOptions) {
     this.#o = options;
@@ -236,7 +247,12 @@ export class UserEventStream {
   }
 
   status(): EventStreamStatus {
-    return { state: this.#publicState(), subscribers: this.#subscribers.size, lastEventAt: this.#lastEventAt };
+    return {
+      state: this.#publicState(),
+      subscribers: this.#subscribers.size,
+      lastEventAt: this.#lastEventAt,
+      failingSince: this.#source && this.#failing ? this.#failing.since : null,
+    };
   }
 
   async dispose(): Promise<void> {
@@ -290,7 +306,11 @@ export class UserEventStream {
     // Nothing was listening upstream before this: a cursor from then cannot be vouched for.
     this.#markGap('upstream session opened');
     this.#lastState = 'connecting';
-    this.#starting = source.start().catch(async (error: unknown) => {
+    let stalled!: (error: GraphQLError) => void;
+    const stall = new Promise<never>((_, reject) => (stalled = reject));
+    this.#startFailing(source, stalled);
+    this.#starting = Promise.race([source.start(), stall]).catch(async (error: unknown) => {
+      if (this.#source === source) this.#recovered();
       if (this.#source === source) {
         this.#source = undefined;
         this.#starting = undefined;
@@ -305,14 +325,46 @@ export class UserEventStream {
     if (this.#source !== source) return;
     this.#lastState = state;
     this.#o.logger.info({ session: this.#o.userKey, state, error: error?.message }, 'upstream event session state');
+    if (state === 'connected') this.#recovered();
+    else if (state === 'reconnecting' || state === 'connecting') this.#startFailing(source);
     if (state === 'unauthenticated') {
       // The CometD client would retry forever; end everyone waiting on this user instead.
       this.#signalEnd({ end: true, code: ErrorCode.UNAUTHENTICATED, message: 'GWS rejected the credentials of the live event session' });
+      this.#recovered();
       this.#source = undefined;
       this.#starting = undefined;
       this.#markGap('upstream session refused');
       void source.dispose().catch(() => undefined);
     }
+  }
+
+  /** Starts the stall clock of this source unless it runs already. */
+  #startFailing(source: UpstreamEventSource, stalled?: (error: GraphQLError) => void): void {
+    if (this.#failing) return;
+    const since = new Date();
+    const timer = setTimeout(() => this.#onStalled(source), this.#o.stallNoticeMs ?? 30_000);
+    timer.unref();
+    this.#failing = { since, timer, stalled: stalled ?? (() => undefined) };
+  }
+
+  #recovered(): void {
+    if (!this.#failing) return;
+    clearTimeout(this.#failing.timer);
+    this.#failing = undefined;
+  }
+
+  /** The source has not been connected for stallNoticeMs: tell everyone who waits on it, and close it. */
+  #onStalled(source: UpstreamEventSource): void {
+    const failing = this.#failing;
+    if (!failing || this.#source !== source) return;
+    this.#failing = undefined;
+    const message = `GWS's live event session has been failing since ${failing.since.toISOString()}; events may have been missed: subscribe again`;
+    this.#o.logger.warn({ session: this.#o.userKey, failingSince: failing.since }, 'upstream event session stalled: subscribers told');
+    failing.stalled(
+      gatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, message, { upstreamErrorCode: 'EVENTS_INTERRUPTED', failingSince: failing.since.toISOString() }),
+    );
+    this.#signalEnd({ end: true, code: ErrorCode.UPSTREAM_UNAVAILABLE, message });
+    void this.#closeSource();
   }
 
   #scheduleClose(): void {
@@ -325,6 +377,7 @@ export class UserEventStream {
   }
 
   async #closeSource(): Promise<void> {
+    this.#recovered();
     const source = this.#source;
     this.#source = undefined;
     this.#starting = undefined;

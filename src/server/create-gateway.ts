@@ -16,6 +16,7 @@ import express, { type ErrorRequestHandler, type Request } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { GatewayConfig } from '../config/config.js';
 import { parseAuthorization, type GatewayContext } from '../graphql/context.js';
+import { forwardedForHeader } from './client-address.js';
 import { createFormatError } from '../graphql/format-error.js';
 import { createSchema } from '../graphql/schema.js';
 import type { Logger } from '../logger.js';
@@ -101,7 +102,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   await apollo.start();
 
-  const readiness = createReadiness(options.gwsBaseUrl, config.upstream.connectTimeoutMs);
+  const readiness = createReadiness(options.gwsBaseUrl, config.upstream.connectTimeoutMs, config.upstream.maxResponseBytes);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -133,6 +134,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           logger: logger.child({ requestId }),
           authorization: parseAuthorization(req.headers.authorization),
           services,
+          client: { remoteAddress: req.socket.remoteAddress ?? '', forwardedFor: forwardedForHeader(req.headers['x-forwarded-for']) },
           signal: controller.signal,
         };
       },

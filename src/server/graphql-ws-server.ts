@@ -13,6 +13,7 @@ import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { ErrorCode } from '../errors.js';
 import { parseAuthorization, type GatewayContext } from '../graphql/context.js';
+import { forwardedForHeader } from './client-address.js';
 import type { Logger } from '../logger.js';
 import { coalesceWrites } from './coalesce-ws-writes.js';
 import type { GatewayServices } from './services.js';
@@ -92,6 +93,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
           },
           authorization: parseAuthorization(params['authorization'] ?? params['Authorization']),
           services,
+          client: { remoteAddress: ctx.extra.request.socket.remoteAddress ?? '', forwardedFor: forwardedForHeader(ctx.extra.request.headers['x-forwarded-for']) },
         };
       },
       onNext: (_ctx, _id, _payload, _args, result) =>

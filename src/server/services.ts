@@ -8,7 +8,8 @@ import { MemoryEventLog } from '../events/memory-event-log.js';
 import { UserEventStream, type UpstreamEventSource, type UpstreamHandlers } from '../events/user-event-stream.js';
 import type { Logger } from '../logger.js';
 import { GatewayMetrics } from '../observability/metrics.js';
-import { createRateLimit, type RateLimit } from './rate-limit.js';
+import { TrustedProxies } from './client-address.js';
+import { createFailureLimit, createRateLimit, type FailureLimit, type RateLimit } from './rate-limit.js';
 import { GwsHttpClient } from '../upstream/gws-http-client.js';
 import { SessionStore } from '../upstream/session-store.js';
 import { UserSession } from '../upstream/user-session.js';
@@ -25,6 +26,9 @@ export interface GatewayServices {
   sessions: SessionStore<UserSession>;
   metrics: GatewayMetrics;
   rateLimit: RateLimit;
+  /** Refused credentials per client address (AUTH_FAILURES_PER_MINUTE). */
+  authFailures: FailureLimit;
+  trustedProxies: TrustedProxies;
 }
 
 export function createServices(
@@ -38,6 +42,7 @@ export function createServices(
     baseUrl: gwsBaseUrl,
     connectTimeoutMs: config.upstream.connectTimeoutMs,
     timeoutMs: config.upstream.timeoutMs,
+    maxResponseBytes: config.upstream.maxResponseBytes,
     logger: logger.child({ component: 'gws-http' }),
     circuitBreaker: config.circuitBreaker,
     onRequestDone: (method, outcome, seconds) => metrics.upstreamDuration.observe({ method, outcome }, seconds),
@@ -53,6 +58,9 @@ export function createServices(
   const sessions = new SessionStore<UserSession>({
     max: config.sessions.max,
     idleTtlMs: config.sessions.idleTtlMs,
+    maxPending: config.sessions.maxPendingVerifications,
+    // A credential gets a session only once GWS accepted it (GET /api/v2/me answered 200).
+    verify: (user) => gws.ensureSession(user.gws),
     create: (authorization) =>
       new UserSession(
         authorization,
@@ -63,6 +71,7 @@ export function createServices(
             openSource: (handlers) => openSource(user, handlers),
             pairingWindowMs: config.events.pairingWindowMs,
             idleGraceMs: config.events.cometdIdleGraceMs,
+            stallNoticeMs: config.events.cometdStallNoticeMs,
             subscriberQueueMax: config.events.subscriberQueueMax,
             logger: logger.child({ component: 'events' }),
             observer,
@@ -87,7 +96,12 @@ export function createServices(
     windowSeconds: config.limits.rateLimitWindowSeconds,
     onLimited: () => metrics.rateLimited.inc(),
   });
-  return { config, logger, gws, eventLog, sessions, metrics, rateLimit };
+  const authFailures = createFailureLimit({
+    failuresPerMinute: config.clients.authFailuresPerMinute,
+    onLimited: () => metrics.rateLimited.inc(),
+  });
+  const trustedProxies = new TrustedProxies(config.clients.trustedProxies);
+  return { config, logger, gws, eventLog, sessions, metrics, rateLimit, authFailures, trustedProxies };
 }
 
 export async function disposeServices(services: GatewayServices): Promise<void> {

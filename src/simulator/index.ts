@@ -5,5 +5,5 @@
  * The gateway core never imports this module.
  */
 export { DEMO_USERS, type DemoUser } from './demo-users.js';
-export type { GwsSimulator, ReceivedOperation, SimulatorOptions } from './types.js';
+export type { GwsSimulator, ReceivedOperation, ReplyFault, SimulatorOptions } from './types.js';
 export { startSimulator } from './simulator.js';

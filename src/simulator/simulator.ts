@@ -11,6 +11,7 @@ import { DEMO_USERS, type DemoUser } from './demo-users.js';
 import { GWS_STATUS, GwsError, notFound, sendGwsError } from './gws-errors.js';
 import { HttpSessions } from './http-sessions.js';
 import { buildAck, buildUserEvent, type EventInput } from './operation-events.js';
+import { faultApplies, ReplyFaults, type ReplyFault } from './reply-faults.js';
 import { RestApi } from './rest-api.js';
 import type { GwsSimulator, ReceivedOperation, SimulatorOptions } from './types.js';
 
@@ -53,6 +54,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Gw
   const eventTimers = new Set<NodeJS.Timeout>();
   let requestCount = 0;
   let fault: Fault = null;
+  let replyFault: ReplyFault | null = null;
+  const replyFaults = new ReplyFaults();
   let closing: Promise<void> | undefined;
 
   const emitEvents = (username: string, input: EventInput): void => {
@@ -98,6 +101,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Gw
       return;
     }
     const pathname = new URL(req.url ?? '/', 'http://simulator').pathname;
+    const current = replyFault;
+    if (current && faultApplies(current, req, pathname, bayeux.matches(pathname))) {
+      void replyFaults.serve(current, req, res).then((next) => {
+        if (next === 'continue' && !res.destroyed) answer(req, res, pathname);
+      });
+      return;
+    }
+    answer(req, res, pathname);
+  };
+
+  const answer = (req: IncomingMessage, res: ServerResponse, pathname: string): void => {
     if (bayeux.matches(pathname)) return bayeux.handle(req, res);
     if (!pathname.startsWith('/api/v2/')) return sendGwsError(res, notFound());
     rest.handle(req, res, pathname).catch((error: unknown) => {
@@ -138,6 +152,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Gw
   const close = async (): Promise<void> => {
     for (const timer of eventTimers) clearTimeout(timer);
     eventTimers.clear();
+    replyFaults.close();
     bayeux.close();
     for (const res of hung) res.socket?.destroy();
     hung.clear();
@@ -173,6 +188,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Gw
     setFault(next) {
       fault = next;
       if (next === 'down') for (const socket of sockets) socket.resetAndDestroy();
+    },
+    setReplyFault(next) {
+      replyFault = next;
+    },
+    get faultyBytesSent() {
+      return replyFaults.bytesSent;
     },
     resetCallingList() {
       callingList.reset();

@@ -1,6 +1,9 @@
 /** The simulator's public types (re-exported by index.ts). */
 import type { Logger } from '../logger.js';
 import type { DemoUser } from './demo-users.js';
+import type { ReplyFault } from './reply-faults.js';
+
+export type { ReplyFault } from './reply-faults.js';
 
 /** Options of startSimulator; every field is optional. */
 export interface SimulatorOptions {
@@ -64,6 +67,10 @@ export interface GwsSimulator {
   publish(username: string, channel: string, data: unknown): void;
   /** 'hang': requests are accepted and never answered; 'down': sockets are reset at once (open ones too); null: normal. */
   setFault(fault: 'hang' | 'down' | null): void;
+  /** Makes matching requests misbehave (oversized, dripping, delayed, unanswered, answering nothing); null: normal. */
+  setReplyFault(fault: ReplyFault | null): void;
+  /** Body bytes the oversized and dripping faults have written so far (what reached the socket, or its buffer). */
+  readonly faultyBytesSent: number;
   /** Puts the calling list back to its initial 20 ready records. */
   resetCallingList(): void;
   /** Closes server, Bayeux server, sockets and timers (hung requests included). Idempotent. */

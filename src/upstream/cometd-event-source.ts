@@ -16,21 +16,31 @@ export const SUBSCRIBED_CHANNELS = [OUTBOUND_CHANNEL, INTERNAL_CHANNEL] as const
 
 export interface CometdEventSourceOptions {
   backoff: { initialMs: number; maxMs: number };
+  /** How long a CometD reply may take beyond the long-poll hold before it counts as lost. @default 40_000 */
+  maxNetworkDelayMs?: number;
 }
 
 export function cometdEventSources(options: CometdEventSourceOptions) {
   return (gws: GwsHttpClient, logger: Logger): EventSourceFactory =>
     (user, handlers) => {
+      // The session generation whose cookies the last CometD request carried:
+      // a refused handshake resets only that one (a handshake goes out alone).
+      let sentGeneration = user.gws.generation;
       const session = new CometdSession({
         url: `${gws.baseUrl}${NOTIFICATIONS_PATH}`,
-        cookieJar: user.gws.jar,
+        cookieJar: () => {
+          sentGeneration = user.gws.generation;
+          return user.gws.jar;
+        },
+        maxResponseBytes: gws.maxResponseBytes,
+        ...(options.maxNetworkDelayMs !== undefined ? { maxNetworkDelayMs: options.maxNetworkDelayMs } : {}),
         channels: SUBSCRIBED_CHANNELS,
         onMessage: handlers.onMessage,
         onStateChange: handlers.onStateChange,
         onRehandshake: () => handlers.onInterrupted?.('re-handshake'),
         reauthenticate: async () => {
           try {
-            await gws.refreshSession(user.gws);
+            await gws.refreshSession(user.gws, sentGeneration);
             return true;
           } catch (error) {
             // Refused credentials end the session; anything else (GWS down) is retried with backoff.

@@ -13,7 +13,9 @@ import { got, RequestError, TimeoutError, type Got, type Response } from 'got';
 import { ErrorCode, errorCodeOf, gatewayError, unauthenticated, upstreamRejected } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { inSpan } from '../observability/tracing.js';
-import type { GwsSession } from './gws-session.js';
+import { limitResponseSize, RESPONSE_TOO_LARGE } from './bounded-response.js';
+import { raceSignal } from './race-signal.js';
+import type { CsrfToken, GwsSession } from './gws-session.js';
 
 /** GWS's response envelope: every body has statusCode; errors add statusMessage. */
 export interface GwsEnvelope {
@@ -31,6 +33,8 @@ export interface GwsHttpClientOptions {
   logger: Logger;
   /** Circuit breaker: trips when this share of recent requests could not reach GWS. */
   circuitBreaker?: { errorThresholdPercent: number; resetTimeoutMs: number };
+  /** Largest reply accepted (headers excluded); a larger one is cut off and answered UPSTREAM_UNAVAILABLE. @default 1 MiB */
+  maxResponseBytes?: number;
   /** Told of every finished request: outcome is the HTTP status or the error code. */
   onRequestDone?: (method: string, outcome: string, seconds: number) => void;
 }
@@ -41,10 +45,16 @@ const BOOTSTRAP_PATH = '/api/v2/me';
 
 type Attempt = { kind: 'ok'; envelope: GwsEnvelope } | { kind: 'session-lost'; status: number; envelope?: GwsEnvelope };
 
+/** What one request returned, and which session generation it was sent with. */
+type Sent = { attempt: Attempt; generation: number; csrf: CsrfToken | undefined };
+
+const DEFAULT_MAX_RESPONSE_BYTES = 1_048_576;
+
 export class GwsHttpClient {
   readonly #http: Got;
   readonly #logger: Logger;
   readonly #onRequestDone: GwsHttpClientOptions['onRequestDone'];
+  readonly #maxResponseBytes: number;
   readonly #breaker: CircuitBreaker<[() => Promise<Response<string>>], Response<string>>;
   readonly baseUrl: string;
 
@@ -52,6 +62,7 @@ export class GwsHttpClient {
     this.baseUrl = options.baseUrl;
     this.#logger = options.logger;
     this.#onRequestDone = options.onRequestDone;
+    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#http = got.extend({
       prefixUrl: options.baseUrl,
       timeout: { connect: options.connectTimeoutMs, request: options.timeoutMs },
@@ -67,11 +78,18 @@ export class GwsHttpClient {
       resetTimeout: options.circuitBreaker?.resetTimeoutMs ?? 10_000,
       rollingCountTimeout: 10_000,
       volumeThreshold: 5,
-      errorFilter: (error: unknown) => !(error instanceof RequestError) || error.name === 'AbortError',
+      // An oversized reply (cancelled by us) came from a reachable GWS.
+      errorFilter: (error: unknown) =>
+        !(error instanceof RequestError) || error.name === 'AbortError' || error.name === 'CancelError',
     });
     this.#breaker.on('open', () => this.#logger.warn('GWS unreachable: circuit open, failing fast'));
     this.#breaker.on('halfOpen', () => this.#logger.info('circuit half-open: probing GWS'));
     this.#breaker.on('close', () => this.#logger.info('GWS reachable again: circuit closed'));
+  }
+
+  /** The bound on every GWS reply, for the CometD transport too. */
+  get maxResponseBytes(): number {
+    return this.#maxResponseBytes;
   }
 
   /** closed: normal; open: failing fast; halfOpen: letting one probe through. */
@@ -86,52 +104,65 @@ export class GwsHttpClient {
 
   /** GET a GWS resource in the user's session. */
   async get(session: GwsSession, path: string, signal?: AbortSignal): Promise<GwsEnvelope> {
-    return this.#withSessionRetry(session, () => this.#send(session, 'GET', path, undefined, signal));
+    return this.#held(session, () => this.#withSessionRetry(session, signal, () => this.#send(session, 'GET', path, undefined, signal)));
   }
 
   /** POST a GWS operation in the user's session, with its CSRF token. */
   async post(session: GwsSession, path: string, body: object, signal?: AbortSignal): Promise<GwsEnvelope> {
-    return this.#withSessionRetry(session, async () => {
-      await this.#ensureCsrf(session, signal);
-      return this.#send(session, 'POST', path, body, signal);
-    });
+    return this.#held(session, () => this.#withSessionRetry(session, signal, () => this.#send(session, 'POST', path, body, signal)));
   }
 
   /**
-   * Starts a GWS session for this credential (GET /api/v2/me), keeping its
-   * cookies and CSRF token. Used by the CometD session before a handshake.
+   * Starts a new GWS session for this credential after GWS refused the one of
+   * `generation` (a refused CometD handshake), unless a newer session is
+   * already ready or being made: then that one is used.
    */
-  async refreshSession(session: GwsSession, signal?: AbortSignal): Promise<void> {
-    session.reset();
-    await this.#ensureCsrf(session, signal);
+  async refreshSession(session: GwsSession, generation: number, signal?: AbortSignal): Promise<void> {
+    session.invalidate(generation);
+    await this.#held(session, () => this.#ensureSession(session, signal));
   }
 
-  /** Makes sure the user has a GWS session (cookies and CSRF token), starting one if needed. */
+  /**
+   * Makes sure the user has a GWS session (cookies and CSRF token), starting
+   * one if needed (GET /api/v2/me). Proves the credential: rejects with
+   * UNAUTHENTICATED when GWS refuses it.
+   */
   async ensureSession(session: GwsSession, signal?: AbortSignal): Promise<void> {
-    await this.#ensureCsrf(session, signal);
+    await this.#held(session, () => this.#ensureSession(session, signal));
   }
 
-  async #withSessionRetry(session: GwsSession, attempt: () => Promise<Attempt>): Promise<GwsEnvelope> {
-    const first = await attempt();
-    if (first.kind === 'ok') return first.envelope;
-    this.#logger.info({ session: session.key, status: first.status }, 'GWS session lost or refused; starting a new one');
-    session.reset();
-    const second = await attempt();
-    if (second.kind === 'ok') return second.envelope;
-    throw refusal(second);
+  async #held<T>(session: GwsSession, work: () => Promise<T>): Promise<T> {
+    const release = session.hold();
+    try {
+      return await work();
+    } finally {
+      release();
+    }
   }
 
-  async #ensureCsrf(session: GwsSession, signal?: AbortSignal): Promise<void> {
-    if (session.csrf) return;
-    session.bootstrapping ??= this.#bootstrap(session, signal).finally(() => {
-      session.bootstrapping = undefined;
-    });
-    await session.bootstrapping;
+  async #withSessionRetry(session: GwsSession, signal: AbortSignal | undefined, send: () => Promise<Sent>): Promise<GwsEnvelope> {
+    for (let attempt = 1; ; attempt++) {
+      await this.#ensureSession(session, signal);
+      const sent = await send();
+      if (sent.attempt.kind === 'ok') return sent.attempt.envelope;
+      if (attempt === 2) throw refusal(sent.attempt);
+      // Only the session this request used is forgotten: a newer one (made by
+      // a concurrent request or the CometD session) is kept and used.
+      const reset = session.invalidate(sent.generation);
+      this.#logger.info({ session: session.key, status: sent.attempt.status, reset }, 'GWS session lost or refused; starting a new one');
+    }
   }
 
-  async #bootstrap(session: GwsSession, signal?: AbortSignal): Promise<void> {
-    const result = await this.#send(session, 'GET', BOOTSTRAP_PATH, undefined, signal);
-    if (result.kind !== 'ok') throw refusal(result);
+  /** Joins or starts the shared bootstrap; the caller's signal ends only the caller's wait. */
+  async #ensureSession(session: GwsSession, signal: AbortSignal | undefined): Promise<void> {
+    await raceSignal(session.ensure(() => this.#bootstrap(session)), signal);
+  }
+
+  async #bootstrap(session: GwsSession): Promise<CsrfToken> {
+    const sent = await this.#send(session, 'GET', BOOTSTRAP_PATH, undefined, undefined);
+    if (sent.attempt.kind !== 'ok') throw refusal(sent.attempt);
+    // A GWS without CSRF protection: remember that the bootstrap was done.
+    return sent.csrf ?? { header: 'x-csrf-token-unused', token: '' };
   }
 
   async #send(
@@ -140,27 +171,39 @@ export class GwsHttpClient {
     path: string,
     body: object | undefined,
     signal: AbortSignal | undefined,
-  ): Promise<Attempt> {
+  ): Promise<Sent> {
+    const generation = session.generation;
     const headers: Record<string, string> = { authorization: session.authorization };
     if (method !== 'GET' && session.csrf?.token) headers[session.csrf.header] = session.csrf.token;
     const started = performance.now();
     let response: Response<string>;
+    let tooLarge = false;
     try {
       response = await inSpan(`GWS ${method}`, { 'http.request.method': method, 'url.path': path }, async (span) => {
-        const r = await this.#breaker.fire(() =>
-          this.#http(path.replace(/^\//, ''), {
+        const r = await this.#breaker.fire(() => {
+          const request = this.#http(path.replace(/^\//, ''), {
             method,
             headers,
             cookieJar: session.jar,
             ...(body !== undefined ? { json: body } : {}),
             ...(signal ? { signal } : {}),
-          }),
-        );
+          });
+          const bound = limitResponseSize(request, this.#maxResponseBytes);
+          return request.catch((error: unknown) => {
+            tooLarge = bound.exceeded();
+            throw error;
+          });
+        });
         span.setAttribute('http.response.status_code', r.statusCode);
         return r;
       });
     } catch (error) {
-      const mapped = this.#transportError(error, method, path);
+      const mapped = tooLarge
+        ? gatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, `GWS answered ${method} ${path} with a reply over ${this.#maxResponseBytes} bytes`, {
+            upstreamErrorCode: RESPONSE_TOO_LARGE,
+          })
+        : this.#transportError(error, method, path);
+      if (tooLarge) this.#logger.warn({ method, path, maxBytes: this.#maxResponseBytes }, 'GWS reply too large: cut off');
       this.#onRequestDone?.(method, errorCodeOf(mapped) ?? 'ERROR', (performance.now() - started) / 1000);
       throw mapped;
     }
@@ -169,12 +212,15 @@ export class GwsHttpClient {
       { method, path, status: response.statusCode, ms: Math.round(performance.now() - started) },
       'GWS response',
     );
-    if (method === 'GET') rememberCsrf(session, response);
+    const csrf = method === 'GET' ? csrfOf(response) : undefined;
     const envelope = parseEnvelope(response);
     const status = response.statusCode;
     if (status === 401 || status === 403 || envelope?.statusCode === GWS_NOT_AUTHENTICATED) {
-      return envelope ? { kind: 'session-lost', status, envelope } : { kind: 'session-lost', status };
+      const attempt: Attempt = envelope ? { kind: 'session-lost', status, envelope } : { kind: 'session-lost', status };
+      return { attempt, generation, csrf: undefined };
     }
+    // GWS may renew the session on any GET: keep its newest token.
+    if (csrf && path !== BOOTSTRAP_PATH) session.updateCsrf(generation, csrf);
     if (!envelope) {
       throw gatewayError(
         ErrorCode.UPSTREAM_UNAVAILABLE,
@@ -183,7 +229,7 @@ export class GwsHttpClient {
       );
     }
     if (envelope.statusCode !== 0) throw upstreamRejected(envelope.statusCode, envelope.statusMessage);
-    return { kind: 'ok', envelope };
+    return { attempt: { kind: 'ok', envelope }, generation, csrf };
   }
 
   /**
@@ -212,15 +258,10 @@ export class GwsHttpClient {
   }
 }
 
-function rememberCsrf(session: GwsSession, response: Response<string>): void {
+function csrfOf(response: Response<string>): CsrfToken | undefined {
   const header = response.headers['x-csrf-header'];
   const token = response.headers['x-csrf-token'];
-  if (typeof header === 'string' && typeof token === 'string' && header && token) {
-    session.csrf = { header, token };
-  } else if (response.statusCode < 400 && !session.csrf) {
-    // A GWS without CSRF protection: remember that the bootstrap was done.
-    session.csrf = { header: 'x-csrf-token-unused', token: '' };
-  }
+  return typeof header === 'string' && typeof token === 'string' && header && token ? { header, token } : undefined;
 }
 
 function parseEnvelope(response: Response<string>): GwsEnvelope | undefined {

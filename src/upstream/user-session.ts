@@ -1,9 +1,11 @@
 /**
- * Everything the gateway holds for one credential: its upstream HTTP session
- * and, once someone needs live events, its event stream (whose CometD session
- * rides on the same cookie jar). Kept in the SessionStore; never shared
- * between credentials.
+ * Everything the gateway holds for one verified credential: its upstream
+ * HTTP session and, once someone needs live events, its event stream (whose
+ * CometD session rides on the same cookie jar). Kept in the SessionStore;
+ * never shared between credentials. A disposed UserSession opens nothing
+ * more, so no CometD session can outlive the store's knowledge of it.
  */
+import { ErrorCode, gatewayError } from '../errors.js';
 import type { EventStreamStatus, AcknowledgementWaiter, UserEventStream } from '../events/user-event-stream.js';
 import type { OutboundRecordEventFilter } from '../events/event-filter.js';
 import type { LogSubscriber } from '../events/log-subscriber.js';
@@ -18,6 +20,7 @@ export class UserSession implements StoredSession {
   readonly #createStream: EventStreamFactory;
   readonly #ackTimeoutMs: number;
   #stream: UserEventStream | undefined;
+  #disposed = false;
 
   constructor(authorization: string, createStream: EventStreamFactory, ackTimeoutMs: number) {
     this.gws = new GwsSession(authorization);
@@ -26,8 +29,13 @@ export class UserSession implements StoredSession {
     this.#ackTimeoutMs = ackTimeoutMs;
   }
 
-  /** The user's live event stream, created on first need. */
+  /** The user's live event stream, created on first need; refused once disposed. */
   get events(): UserEventStream {
+    if (this.#disposed) {
+      throw gatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, 'This session was closed; send the request again', {
+        upstreamErrorCode: 'SESSION_CLOSED',
+      });
+    }
     this.#stream ??= this.#createStream(this);
     return this.#stream;
   }
@@ -42,19 +50,26 @@ export class UserSession implements StoredSession {
   }
 
   eventStreamStatus(): EventStreamStatus {
-    return this.#stream ? this.#stream.status() : { state: 'IDLE', subscribers: 0, lastEventAt: null };
+    return this.#stream ? this.#stream.status() : { state: 'IDLE', subscribers: 0, lastEventAt: null, failingSince: null };
   }
 
-  /** True while the event stream needs the session: subscribers, waiters, or the retention window after them. */
+  /** In use: the event stream needs it (subscribers, waiters, or the retention window after them), or an upstream request is in flight. */
   isBusy(): boolean {
-    return this.#stream?.isBusy() ?? false;
+    return (this.#stream?.isBusy() ?? false) || this.gws.inFlight > 0;
+  }
+
+  /** False once GWS refused the credential or the session was disposed: the store drops it. */
+  isUsable(): boolean {
+    const { state } = this.gws.state;
+    return !this.#disposed && state !== 'refused' && state !== 'disposed';
   }
 
   async dispose(): Promise<void> {
+    this.#disposed = true;
     const stream = this.#stream;
     this.#stream = undefined;
     await stream?.dispose();
-    this.gws.reset();
+    this.gws.dispose();
   }
 
   toJSON(): { key: string } {

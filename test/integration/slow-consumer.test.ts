@@ -9,7 +9,8 @@ import { AGENT1, startStack, subscribe, untilSubscribed, type Stack } from '../s
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ env: { SUBSCRIBER_QUEUE_MAX: '50', EVENT_PAIRING_WINDOW_MS: '0' } });
+  // 25 events of 64 KB arrive in one CometD reply: above the default reply bound of 1 MB.
+  stack = await startStack({ env: { SUBSCRIBER_QUEUE_MAX: '50', EVENT_PAIRING_WINDOW_MS: '0', UPSTREAM_MAX_RESPONSE_BYTES: '33554432' } });
 });
 afterAll(async () => {
   await stack.stop();

@@ -52,7 +52,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       config,
       gwsBaseUrl: options.gwsBaseUrl ?? simulator.url,
       logger: options.logger ?? silentLogger,
-      openEventSource: cometdEventSources({ backoff: config.events.cometdBackoff }),
+      openEventSource: cometdEventSources({ backoff: config.events.cometdBackoff, maxNetworkDelayMs: config.events.cometdMaxNetworkDelayMs }),
     });
   } catch (error) {
     await simulator.close();

@@ -179,13 +179,19 @@ export type EventStreamState =
   | 'CONNECTING'
   /** No subscriber or waiter needs the stream: no upstream CometD session is open. */
   | 'IDLE'
-  /** The connection broke; the gateway is retrying with backoff. */
+  /** The connection broke; the gateway is retrying with backoff (see `failingSince`). */
   | 'RECONNECTING'
   /** GWS refused the credentials; no retry. */
   | 'UNAUTHENTICATED';
 
 export type EventStreamStatus = {
   __typename?: 'EventStreamStatus';
+  /**
+   * Since when the upstream CometD session has not been connected (CONNECTING or RECONNECTING), null when it is
+   * connected or idle. After `COMETD_STALL_NOTICE_MS` of this, every subscription of the user ends with
+   * UPSTREAM_UNAVAILABLE (`upstreamErrorCode` EVENTS_INTERRUPTED): subscribe again.
+   */
+  failingSince: Maybe<Scalars['DateTime']['output']>;
   /** When the last event arrived from GWS, if any. */
   lastEventAt: Maybe<Scalars['DateTime']['output']>;
   state: EventStreamState;
@@ -539,6 +545,7 @@ export type DeviceResolvers<ContextType = GatewayContext, ParentType extends Res
 }>;
 
 export type EventStreamStatusResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['EventStreamStatus'] = ResolversParentTypes['EventStreamStatus']> = ResolversObject<{
+  failingSince?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   lastEventAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   state?: Resolver<ResolversTypes['EventStreamState'], ParentType, ContextType>;
   subscribers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;

@@ -1,6 +1,7 @@
 /** Query: the user's devices (where devicePath comes from) and the state of their live events. */
-import { authorize, requireAuthorization } from '../context.js';
+import { authorize, type GatewayContext } from '../context.js';
 import type { QueryResolvers } from '../generated/resolvers-types.js';
+import type { GwsEnvelope } from '../../upstream/gws-http-client.js';
 
 interface GwsDevice {
   id?: unknown;
@@ -9,10 +10,22 @@ interface GwsDevice {
   userState?: unknown;
 }
 
+// One GET per request however many aliased `devices` fields the document has
+// (each call would otherwise add its own abort listener to the request's signal).
+const devicesOfRequest = new WeakMap<GatewayContext, Promise<GwsEnvelope>>();
+
+function fetchDevices(context: GatewayContext): Promise<GwsEnvelope> {
+  let pending = devicesOfRequest.get(context);
+  if (!pending) {
+    pending = authorize(context).then((user) => context.services.gws.get(user.gws, '/api/v2/me/devices', context.signal));
+    devicesOfRequest.set(context, pending);
+  }
+  return pending;
+}
+
 export const queryResolvers: QueryResolvers = {
   devices: async (_parent, _args, context) => {
-    const user = await authorize(context);
-    const envelope = await context.services.gws.get(user.gws, '/api/v2/me/devices', context.signal);
+    const envelope = await fetchDevices(context);
     const devices = Array.isArray(envelope['devices']) ? (envelope['devices'] as GwsDevice[]) : [];
     return devices
       .filter((d): d is GwsDevice & { id: string } => typeof d.id === 'string')
@@ -24,8 +37,6 @@ export const queryResolvers: QueryResolvers = {
         userState: d.userState ?? null,
       }));
   },
-  eventStream: (_parent, _args, context) => {
-    const authorization = requireAuthorization(context);
-    return context.services.sessions.get(authorization).eventStreamStatus();
-  },
+  // Verified like any other field: an unknown credential gets no session, only UNAUTHENTICATED.
+  eventStream: async (_parent, _args, context) => (await authorize(context)).eventStreamStatus(),
 };

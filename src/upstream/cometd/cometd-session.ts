@@ -64,6 +64,8 @@ export interface CometdSessionOptions {
   backoff?: { initialMs?: number; maxMs?: number };
   /** How long a reply may take beyond the long-poll hold. @default 40_000 (long-poll 30 s + margin) */
   maxNetworkDelayMs?: number;
+  /** Largest reply accepted from GWS; a larger one fails the request. @default 1 MiB */
+  maxResponseBytes?: number;
   /** How long `dispose()` waits for GWS to acknowledge the disconnect. @default 2_000 */
   disposeTimeoutMs?: number;
   /** pino logger. @default silent */
@@ -90,6 +92,7 @@ export class CometdSession {
   readonly #onRehandshake: CometdSessionOptions['onRehandshake'];
   readonly #reauthenticate: CometdSessionOptions['reauthenticate'];
   readonly #maxNetworkDelayMs: number;
+  readonly #maxResponseBytes: number;
   readonly #disposeTimeoutMs: number;
   readonly #logger: Logger;
   readonly #name = `gws-cometd-${++sessionCount}`;
@@ -130,6 +133,7 @@ export class CometdSession {
     this.#onRehandshake = options.onRehandshake;
     this.#reauthenticate = options.reauthenticate;
     this.#maxNetworkDelayMs = options.maxNetworkDelayMs ?? 40_000;
+    this.#maxResponseBytes = options.maxResponseBytes ?? 1_048_576;
     this.#disposeTimeoutMs = options.disposeTimeoutMs ?? 2_000;
     this.#logger = (options.logger ?? silentLogger).child({ component: 'cometd-session', session: this.#name });
     this.#backoffSettings = { initialMs: options.backoff?.initialMs ?? 500, maxMs: options.backoff?.maxMs ?? 30_000 };
@@ -192,6 +196,7 @@ export class CometdSession {
     this.#transport = new SessionLongPollingTransport({
       cookieJar: this.#cookieJar,
       headers: this.#headers,
+      maxResponseBytes: this.#maxResponseBytes,
       logger: this.#logger,
     });
     // WebSocket sends neither cookies nor headers on upgrade; callback-polling

@@ -50,12 +50,16 @@ export class SessionCometD extends CometD {
   }
 }
 
+const MAX_LOGGED_STRING = 200;
+
 // Only strings, numbers and error messages: the client passes whole messages,
 // envelopes and request objects to its log calls.
 function describe(args: unknown[]): string {
   return args
     .map((arg) => {
-      if (typeof arg === 'string' || typeof arg === 'number' || typeof arg === 'boolean') return String(arg);
+      // A string can be a whole reply body: only its beginning is logged.
+      if (typeof arg === 'string') return arg.length <= MAX_LOGGED_STRING ? arg : `${arg.slice(0, MAX_LOGGED_STRING)}… (${arg.length} characters)`;
+      if (typeof arg === 'number' || typeof arg === 'boolean') return String(arg);
       if (arg instanceof Error) return `${arg.name}: ${arg.message}`;
       return arg === null || arg === undefined ? String(arg) : '[object]';
     })

@@ -8,6 +8,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { got } from 'got';
+import { limitResponseSize, RESPONSE_TOO_LARGE } from '../bounded-response.js';
 import type { CookieJar } from 'tough-cookie';
 import type { Logger } from '../../logger.js';
 import { LongPollingTransport, XHR_STATE, type XhrLike, type XhrSendPacket } from './adapter.js';
@@ -19,6 +20,8 @@ export interface SessionTransportOptions {
   cookieJar: () => CookieJar;
   /** Extra headers per request (Authorization, CSRF header, ...). */
   headers: () => Record<string, string>;
+  /** Largest reply accepted; a larger one is cut off and fails the request (RESPONSE_TOO_LARGE). */
+  maxResponseBytes: number;
   logger: Logger;
 }
 
@@ -97,8 +100,9 @@ export class SessionLongPollingTransport extends LongPollingTransport {
 
   async #exchange(packet: XhrSendPacket, request: PendingRequest, signal: AbortSignal): Promise<void> {
     let outcome: () => void;
+    let bound: { exceeded(): boolean } | undefined;
     try {
-      const response = await got.post(packet.url, {
+      const pending = got.post(packet.url, {
         body: packet.body,
         headers: this.#headers(packet),
         cookieJar: this.#options.cookieJar(),
@@ -112,13 +116,27 @@ export class SessionLongPollingTransport extends LongPollingTransport {
         responseType: 'text',
         signal,
       });
+      bound = limitResponseSize(pending, this.#options.maxResponseBytes);
+      const response = await pending;
       request.status = response.statusCode;
-      outcome =
-        response.statusCode === 200
-          ? () => packet.onSuccess(response.body)
-          : () => packet.onError(response.statusMessage ?? `HTTP ${response.statusCode}`);
+      const missing = response.statusCode === 200 ? missingReply(packet.body, response.body) : undefined;
+      if (missing) {
+        // The client would wait for this reply for ever (a session stuck
+        // handshaking): a reply without it is a failed request, retried with backoff.
+        this.#options.logger.warn({ missing }, 'CometD reply without the answer to a request; treated as a transport error');
+        const failure = new TransportRequestError(`GWS answered without the reply to ${missing}`, 'MALFORMED_REPLY');
+        outcome = () => packet.onError(failure.message, failure);
+      } else {
+        outcome =
+          response.statusCode === 200
+            ? () => packet.onSuccess(response.body)
+            : () => packet.onError(response.statusMessage ?? `HTTP ${response.statusCode}`);
+      }
     } catch (error) {
-      const failure = toTransportError(error);
+      const failure = bound?.exceeded()
+        ? new TransportRequestError(`GWS sent a CometD reply over ${this.#options.maxResponseBytes} bytes`, RESPONSE_TOO_LARGE)
+        : toTransportError(error);
+      if (bound?.exceeded()) this.#options.logger.warn({ maxBytes: this.#options.maxResponseBytes }, 'CometD reply too large: cut off');
       outcome = () => packet.onError(failure.message, failure);
     }
     request.readyState = XHR_STATE.DONE;
@@ -171,6 +189,32 @@ export class SessionLongPollingTransport extends LongPollingTransport {
     this.#agents.http?.destroy();
     this.#agents.https?.destroy();
   }
+}
+
+/**
+ * The first /meta request of `sentBody` that `replyBody` has no reply to
+ * (matched by id, else by channel), or 'a JSON array' when the reply is not
+ * one; undefined when every request is answered. /meta/disconnect is let go:
+ * a session being disposed does not wait for it.
+ */
+export function missingReply(sentBody: string, replyBody: string): string | undefined {
+  let sent: unknown;
+  let replies: unknown;
+  try {
+    sent = JSON.parse(sentBody);
+    replies = JSON.parse(replyBody);
+  } catch {
+    return 'a request (the reply is not JSON)';
+  }
+  if (!Array.isArray(replies)) return 'a request (the reply is not a JSON array)';
+  const answered = replies.filter((r): r is { channel?: unknown; id?: unknown } => typeof r === 'object' && r !== null);
+  for (const message of Array.isArray(sent) ? sent : [sent]) {
+    const { channel, id } = (message ?? {}) as { channel?: unknown; id?: unknown };
+    if (typeof channel !== 'string' || !channel.startsWith('/meta/') || channel === '/meta/disconnect') continue;
+    const found = answered.some((r) => r.channel === channel && (id === undefined || r.id === undefined || r.id === id));
+    if (!found) return channel;
+  }
+  return undefined;
 }
 
 function toTransportError(error: unknown): TransportRequestError {
