@@ -28,7 +28,3 @@ export function limitResponseSize(request: CancelableProgress, maxBytes: number)
   return { exceeded: () => exceeded };
 }
 
-/** At most `max` characters of a reply body, for a log line. */
-export function bodyPrefix(body: string, max = 200): string {
-  return body.length <= max ? body : `${body.slice(0, max)}… (${body.length} characters)`;
-}
