@@ -74,12 +74,23 @@ export class SessionStore<V extends StoredSession> {
   /** The verified session of this credential, if there is one (counts as a use). */
   get(authorization: string): V | undefined {
     const key = credentialKey(authorization);
-    const value = this.#cache.get(key);
-    if (value && !value.isUsable()) {
+    // Stale entries count too: between its TTL and the purge that re-inserts
+    // it, a busy session must not look absent (a second one would replace it).
+    const value = this.#live(key);
+    if (!value) return undefined;
+    if (!value.isUsable()) {
       this.#cache.delete(key);
       return undefined;
     }
+    if (this.#cache.has(key)) this.#cache.get(key);
+    else this.#cache.set(key, value); // stale but busy: a use renews it
     return value;
+  }
+
+  /** The entry of this key unless it is stale and idle (then it is as good as gone). */
+  #live(key: string): V | undefined {
+    const value = this.#cache.peek(key, { allowStale: true });
+    return value && (this.#cache.has(key) || value.isBusy()) ? value : undefined;
   }
 
   /**
@@ -113,7 +124,7 @@ export class SessionStore<V extends StoredSession> {
 
   /** The session of this credential if one exists, without counting a use. */
   peek(authorization: string): V | undefined {
-    return this.#cache.peek(credentialKey(authorization));
+    return this.#live(credentialKey(authorization));
   }
 
   get size(): number {
@@ -142,7 +153,7 @@ export class SessionStore<V extends StoredSession> {
 
   #insert(key: string, value: V): V {
     if (this.#closed) throw closing();
-    const existing = this.#cache.get(key);
+    const existing = this.#live(key);
     if (existing?.isUsable()) {
       // Cannot happen while verifications are shared per key; never keep two sessions of one credential.
       void Promise.resolve(value.dispose()).catch(() => undefined);
@@ -157,7 +168,7 @@ export class SessionStore<V extends StoredSession> {
   #makeRoom(): void {
     if (this.#cache.size < this.#max) return;
     for (const key of this.#cache.rkeys()) {
-      const value = this.#cache.peek(key);
+      const value = this.#cache.peek(key, { allowStale: true });
       if (value && !value.isBusy()) {
         this.#cache.delete(key);
         return;
