@@ -23,6 +23,7 @@ import {
 import { ErrorCode } from '../errors.js';
 import { parseAuthorization, type GatewayContext } from '../graphql/context.js';
 import type { Logger } from '../logger.js';
+import { forwardedForHeader } from '../server/client-address.js';
 import type { GatewayServices } from '../server/services.js';
 import { credentialKey } from '../upstream/gws-session.js';
 import type { StreamTransport } from './accept.js';
@@ -100,6 +101,7 @@ export class HttpStreams {
       },
       authorization: parseAuthorization(req.headers.authorization),
       services,
+      client: { remoteAddress: req.socket.remoteAddress ?? '', forwardedFor: forwardedForHeader(req.headers['x-forwarded-for']) },
       signal: controller.signal,
     };
     const errorCodes: string[] = [];
