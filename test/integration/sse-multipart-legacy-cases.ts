@@ -204,7 +204,8 @@ export function describeTransportCases(name: string, factory: ClientFactory, env
 export function describeSlowHttpReader(name: string, accept: string, fastClient: ClientFactory, lastResultOf: (body: string) => { errors?: { extensions?: { code?: string } }[] } | undefined): void {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ env: { SUBSCRIBER_QUEUE_MAX: '50', EVENT_PAIRING_WINDOW_MS: '0' } });
+    // Bursts of 64 KB events arrive in one CometD reply: above the default reply bound of 1 MB.
+    stack = await startStack({ env: { SUBSCRIBER_QUEUE_MAX: '50', EVENT_PAIRING_WINDOW_MS: '0', UPSTREAM_MAX_RESPONSE_BYTES: '33554432' } });
   });
   afterAll(() => stack.stop());
 
