@@ -138,7 +138,8 @@ describe('legacy graphql-ws on the wire', () => {
 describe('legacy graphql-ws: a slow reader, and shutdown', () => {
   let own: Stack;
   beforeAll(async () => {
-    own = await startStack({ env: { SUBSCRIBER_QUEUE_MAX: '50', EVENT_PAIRING_WINDOW_MS: '0' } });
+    // Bursts of 64 KB events arrive in one CometD reply: above the default reply bound of 1 MB.
+    own = await startStack({ env: { SUBSCRIBER_QUEUE_MAX: '50', EVENT_PAIRING_WINDOW_MS: '0', UPSTREAM_MAX_RESPONSE_BYTES: '33554432' } });
   });
   afterAll(() => own.stop());
 
