@@ -93,7 +93,10 @@ function errorCode(result: { errors?: readonly { extensions?: Record<string, unk
 describe('with the upstream session kept for the retention', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ env: { COMETD_IDLE_GRACE_MS: '60000', EVENT_PAIRING_WINDOW_MS: '0', SUBSCRIBER_QUEUE_MAX: '50' } });
+    // Bursts of 64 KB events arrive in one CometD reply: above the default reply bound of 1 MB.
+    stack = await startStack({
+      env: { COMETD_IDLE_GRACE_MS: '60000', EVENT_PAIRING_WINDOW_MS: '0', SUBSCRIBER_QUEUE_MAX: '50', UPSTREAM_MAX_RESPONSE_BYTES: '33554432' },
+    });
   });
   afterAll(() => stack.stop());
   beforeEach(() => stack.simulator.resetCallingList());

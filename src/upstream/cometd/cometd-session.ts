@@ -17,7 +17,8 @@ import { describeFailure, isRefusedHandshake, isUnauthorisedHttp } from './failu
 import { loggableError, loggableUrl } from './loggable.js';
 import { SessionCometD } from './session-cometd.js';
 import { CometdSessionError } from './session-error.js';
-import { SessionLongPollingTransport } from './session-transport.js';
+import { RESPONSE_TOO_LARGE } from '../bounded-response.js';
+import { SessionLongPollingTransport, TransportRequestError } from './session-transport.js';
 
 /**
  * - `connecting`: started (or not yet), never connected so far.
@@ -311,7 +312,11 @@ export class CometdSession {
       queueMicrotask(() => void this.#onRefusedHandshake(message));
       return;
     }
-    if (message.channel === '/meta/connect' && isUnauthorisedHttp(message)) {
+    if (message.channel === '/meta/connect' && isCutOffReply(message)) {
+      // The messages of a reply cut off for its size are lost: a new handshake
+      // makes the loss visible (onRehandshake) instead of carrying on as if nothing happened.
+      info.action = 'handshake';
+    } else if (message.channel === '/meta/connect' && isUnauthorisedHttp(message)) {
       // GWS dropped the HTTP session under a live CometD client; retrying the
       // connect cannot succeed. A handshake will, or will call reauthenticate.
       info.action = 'handshake';
@@ -445,6 +450,12 @@ function disconnect(client: SessionCometD, timeoutMs: number): Promise<boolean> 
       resolve(false);
     }
   });
+}
+
+/** Whether the request failed because its reply was over the size bound (its messages are lost). */
+function isCutOffReply(message: MetaMessage): boolean {
+  const exception: unknown = message.failure?.exception;
+  return exception instanceof TransportRequestError && exception.code === RESPONSE_TOO_LARGE;
 }
 
 function deferred(): Deferred {
