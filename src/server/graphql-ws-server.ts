@@ -103,7 +103,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
   // The same options serve the legacy `graphql-ws` subprotocol: every rule is shared.
   const counted = { modern: new SubscriptionCounter(), legacy: new SubscriptionCounter() };
   const disposable = useServer(counted.modern.wrap(serverOptions), wsServer, config.ws.keepAliveMs);
-  const legacy = attachLegacyWs({ serverOptions: counted.legacy.wrap(serverOptions), path, maxPayloadBytes: maxPayload, keepAliveMs: config.ws.keepAliveMs, onSocket: coalesceWrites });
+  const legacy = attachLegacyWs({ serverOptions: counted.legacy.wrap(serverOptions), path, maxPayloadBytes: maxPayload, keepAliveMs: config.ws.keepAliveMs, onSocket: coalesceWrites, onError: (err) => logger.warn({ err }, 'legacy graphql-ws socket error') });
   const undispatch = dispatchUpgrades(options.httpServer, { modern: wsServer, legacy: legacy.wsServer });
   return {
     wsServer,

@@ -53,7 +53,12 @@ export interface LegacyWsOptions<P extends Record<string, unknown> | undefined, 
   keepAliveMs: number;
   /** Called for each accepted socket (e.g. to coalesce its writes). */
   onSocket?: (wsServer: WebSocketServer) => void;
+  /** A socket error other than an oversized frame (for the log). */
+  onError?: (error: Error) => void;
 }
+
+/** ws's error for a frame over `maxPayload`; ws then closes the socket with 1009 itself. */
+const MESSAGE_TOO_BIG = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
 
 export interface LegacyWsServer {
   /** Takes the upgrades of clients that chose the `graphql-ws` subprotocol. */
@@ -116,6 +121,13 @@ export function attachLegacyWs<P extends Record<string, unknown> | undefined, E>
   const server = makeServer<P, E & LegacyExtra>(options.serverOptions);
 
   wsServer.on('connection', (socket, request) => {
+    // A socket's errors must have a listener (an unhandled 'error' would end the process). ws closes the
+    // socket itself after a frame over maxPayload (1009); anything else closes it as an internal error.
+    socket.on('error', (error) => {
+      if ((error as { code?: unknown }).code === MESSAGE_TOO_BIG) return;
+      options.onError?.(error);
+      if (socket.readyState === socket.OPEN) socket.close(CloseCode.InternalServerError, 'Internal server error');
+    });
     let acknowledged = false;
     let keepAlive: NodeJS.Timeout | undefined;
     let pongWait: NodeJS.Timeout | undefined;

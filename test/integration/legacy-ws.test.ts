@@ -116,6 +116,16 @@ describe('legacy graphql-ws on the wire', () => {
     c.socket.close();
   });
 
+  it('a frame over MAX_BODY_BYTES: that socket is closed with 1009, and the gateway goes on serving', async () => {
+    const c = await rawSocket(stack().gateway.wsUrl, ['graphql-ws']);
+    c.send({ type: 'connection_init', payload: { authorization: AGENT1, pad: 'x'.repeat(200 * 1024) } });
+    expect((await c.closed).code).toBe(1009);
+    const next = await rawSocket(stack().gateway.wsUrl, ['graphql-ws']);
+    next.send({ type: 'connection_init', payload: { authorization: AGENT1 } });
+    await next.until((m) => m.some((x) => x.type === 'connection_ack'));
+    next.socket.close();
+  });
+
   it('no connection_init in time: closed with 4408, as graphql-transport-ws', async () => {
     const c = await rawSocket(stack().gateway.wsUrl, ['graphql-ws']);
     expect((await c.closed).code).toBe(4408);
