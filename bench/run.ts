@@ -9,13 +9,15 @@
  * deadline ends the run whatever happens.
  *
  * BENCH_QUICK=1 runs small counts (a smoke test of the script itself);
- * BENCH_PHASES=a,b,c,d,e (default all) runs only some phases.
+ * BENCH_PHASES=a,b,c,d,e,f (default all) runs only some phases; (f) is two
+ * instances on a redis-server of its own (scripts/ensure-redis.sh installs it).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { calibrateClock, startGatewayChild, startProxyChild, startSimulatorChild } from './lib/children.js';
 import { cpuWindow } from './lib/cpu-window.js';
 import { machineInfo, packageVersions } from './lib/machine.js';
+import { runClusterPhase } from './lib/cluster-phase.js';
 import { runFanout, primeUsers, runSessions, type EventsContext } from './lib/phase-events.js';
 import { profileHttpPath, runHttpPhase, type HttpPhaseOptions } from './lib/phase-http.js';
 import { runResume } from './lib/phase-resume.js';
@@ -29,7 +31,7 @@ const QUICK = process.env['BENCH_QUICK'] === '1';
 const RESULTS_FILE = fileURLToPath(new URL(QUICK ? './RESULTS.quick.md' : './RESULTS.md', import.meta.url));
 const PROFILE_DIR = fileURLToPath(new URL('./profiles/', import.meta.url));
 const HARD_DEADLINE_MS = 14 * 60_000;
-const PHASES = new Set((process.env['BENCH_PHASES'] ?? 'a,b,c,d,e').split(',').map((p) => p.trim()));
+const PHASES = new Set((process.env['BENCH_PHASES'] ?? 'a,b,c,d,e,f').split(',').map((p) => p.trim()));
 
 const SETTINGS = QUICK
   ? {
@@ -64,6 +66,7 @@ async function main(): Promise<number> {
     http: { paths: {}, sequentialCount: SETTINGS.seq, concurrency: SETTINGS.concurrency, durationMs: SETTINGS.durationMs, rounds: SETTINGS.rounds },
     fanout: [],
     sessions: [],
+    cluster: [],
     profiles: [],
     failures: [],
   };
@@ -189,6 +192,17 @@ async function main(): Promise<number> {
         await resumeGateway.rpc.call('stop', undefined, 30_000).catch(() => undefined);
         await resumeGateway.exited(5_000);
       }
+    });
+
+    if (PHASES.has('f')) await attempt('(f) two instances on Redis', async () => {
+      results.cluster = await runClusterPhase({
+        simulatorUrl: simInfo.url,
+        sim: sim.rpc,
+        offsetMs: ctx.offsetMs,
+        users: fanoutUsers,
+        subscriptions: SETTINGS.fanout,
+        paced: SETTINGS.paced.slice(0, 1),
+      });
     });
   } catch (error) {
     results.failures.push(`set-up: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -284,6 +284,42 @@ export function renderReport(r: BenchResults, previousPath: string): string {
 
   L.push(...transportSection(r));
 
+  L.push('## (f) Two instances on Redis', '');
+  L.push(
+    'Two gateway processes with the same REDIS_URL in front of the same simulator; every user has half of its subscriptions on each instance, so ' +
+      'one instance gets each event from its CometD session (it holds the user\'s lease) and the other through Redis (append, pub/sub notice, read). ' +
+      'Latency is publish at the simulator → receipt at the client over both fleets; compare with (b) at the same count (one instance, in process). ' +
+      'CPU: both gateways together; "other" includes redis-server.',
+    '',
+  );
+  for (const c of r.cluster) {
+    L.push(`### ${c.subscriptions.toLocaleString('en')} subscriptions over ${c.instances} instances`, '');
+    L.push(
+      `${c.users} users, ${c.subscriptions / c.users} subscriptions per user (half on each instance); live in ${fmt(c.setupMs / 1000, 1)} s. ` +
+        `Subscription errors: ${c.subscriptionErrors}, ended by the server: ${c.subscriptionEnds}.`,
+      '',
+    );
+    L.push(row(['run', 'rounds', 'round', 'published', 'expected', 'received', 'lost', 'p50 ms', 'p99 ms', 'max ms', 'publisher lag ms', 'CPU (cores)', 'gateways CPU µs/delivery']));
+    L.push(row(['---', '---:', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---', '---:']));
+    for (const d of c.deliveries) L.push(deliveryRows(d));
+    L.push('');
+    const inProcess = r.fanout.find((f) => f.subscriptions === c.subscriptions)?.deliveries[0];
+    const overRedis = c.deliveries[0];
+    if (inProcess && overRedis) {
+      L.push(
+        `First paced run, in process (b) vs through Redis (f): p50 ${fmt(inProcess.latency.p50)} → ${fmt(overRedis.latency.p50)} ms, ` +
+          `p99 ${fmt(inProcess.latency.p99)} → ${fmt(overRedis.latency.p99)} ms, gateway CPU per delivery ${fmt(inProcess.gatewayUsPerDelivery, 0)} → ${fmt(overRedis.gatewayUsPerDelivery, 0)} µs (both instances).`,
+        '',
+      );
+    }
+    L.push(
+      `Redis: ${fmt(c.redis.usedMemoryMiB, 1)} MiB used after ${c.redis.retainedEvents} retained events; **${fmt(c.redis.bytesPerRetainedEvent, 0)} B per retained event** ` +
+        `(stream entry with the event's JSON) and **${fmt(c.redis.bytesPerUser, 0)} B per user** (log meta, lease and state keys, the takeover gap) before any event.`,
+      '',
+    );
+    for (const e of c.errorSamples) L.push(`- error sample: \`${e.replace(/`/g, "'")}\``);
+  }
+
   L.push('## Profiles (evidence)', '');
   L.push('Taken in the gateway process with node:inspector during extra, unmeasured passes (profiling slows the process down). Files are under bench/profiles/ (git-ignored); open them in Chrome DevTools or speedscope.', '');
   for (const p of r.profiles) L.push(...profileSection(p));

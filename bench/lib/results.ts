@@ -1,4 +1,5 @@
 /** Everything one run measured; the report is rendered from this alone. */
+import type { ClusterRun } from './cluster-phase.js';
 import type { ProfileSummary } from './profile-summary.js';
 import type { LatencySummary } from './stats.js';
 import type { MachineInfo } from './machine.js';
@@ -130,6 +131,8 @@ export interface BenchResults {
   sessions: SessionsRun[];
   /** Phase (d), when it ran. */
   resume?: ResumeRun;
+  /** Phase (f): two instances on Redis (bench/lib/cluster-phase.ts). */
+  cluster: ClusterRun[];
   profiles: ProfileRef[];
   /** Phases that failed, with the reason; the others are still reported. */
   failures: string[];

@@ -1,0 +1,176 @@
+/**
+ * Phase (f): two gateway instances on one Redis (REDIS_URL), each in its own
+ * process, in front of the same simulator. Every user has half of its
+ * subscriptions on each instance, so one instance receives each event from
+ * GWS (it holds the user's CometD lease) and the other only through Redis.
+ * Measures publish → receipt latency over both fleets, CPU per delivered
+ * event over both instances, and Redis memory per retained event and per user.
+ */
+import type { DemoUser } from '../../src/simulator/index.js';
+import { startRedisServer, type RedisServer } from '../../test/support/redis-server.js';
+import type { GatewayApi } from '../gateway-child.js';
+import type { SimApi } from '../sim-child.js';
+import { startGatewayChild, type Child } from './children.js';
+import type { RpcClient } from './ipc.js';
+import { coreShare, cpuSample, machineCpuSample } from './process-stats.js';
+import { progress, waitFor } from './progress.js';
+import type { DeliveryRun } from './results.js';
+import { summarize } from './stats.js';
+import { SubscriberFleet } from './subscriber-fleet.js';
+
+/** What phase (f) reports for one subscription count. */
+export interface ClusterRun {
+  subscriptions: number;
+  users: number;
+  instances: number;
+  setupMs: number;
+  deliveries: DeliveryRun[];
+  /** Redis memory: used_memory growth per event retained in the logs, and per user (log, meta, lease keys) with nothing retained. */
+  redis: { bytesPerRetainedEvent: number; bytesPerUser: number; retainedEvents: number; usedMemoryMiB: number };
+  subscriptionErrors: number;
+  subscriptionEnds: number;
+  errorSamples: readonly string[];
+}
+
+export interface ClusterPhaseOptions {
+  simulatorUrl: string;
+  sim: RpcClient<SimApi>;
+  offsetMs: number;
+  users: readonly DemoUser[];
+  subscriptions: number[];
+  paced: readonly { label: string; rounds: number; roundMs: number }[];
+}
+
+const HASH_KEY = 'bench-only-credential-hash-key-of-32-characters';
+const SETUP_TIMEOUT_MS = 120_000;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export async function runClusterPhase(o: ClusterPhaseOptions): Promise<ClusterRun[]> {
+  const redis = await startRedisServer();
+  progress(`(f) redis-server ${redis.url}`);
+  const env = { REDIS_URL: redis.url, CREDENTIAL_HASH_KEY: HASH_KEY, EVENT_RETENTION_SECONDS: '300' };
+  const gateways = [startGatewayChild(o.simulatorUrl, env), startGatewayChild(o.simulatorUrl, env)];
+  const runs: ClusterRun[] = [];
+  try {
+    const infos = await Promise.all(gateways.map((g) => g.rpc.call('info', undefined, 60_000)));
+    progress(`(f) gateways ${infos.map((i) => `${i.url} (pid ${i.pid})`).join(', ')}`);
+    for (const subscriptions of o.subscriptions) {
+      runs.push(await runOne(o, redis, gateways, infos.map((i) => i.wsUrl), subscriptions));
+    }
+  } finally {
+    await Promise.allSettled(gateways.map((g) => g.rpc.call('stop', undefined, 30_000)));
+    await Promise.all(gateways.map((g) => g.exited(5_000)));
+    await redis.stop();
+  }
+  return runs;
+}
+
+async function usedMemory(redis: RedisServer): Promise<number> {
+  return Number(/used_memory:(\d+)/.exec(String(await redis.command('INFO', 'memory')))![1]);
+}
+
+async function runOne(o: ClusterPhaseOptions, redis: RedisServer, gateways: Child<GatewayApi>[], wsUrls: string[], subscriptions: number): Promise<ClusterRun> {
+  const label = `(f) ${subscriptions} over 2 instances:`;
+  const perUser = subscriptions / o.users.length;
+  if (!Number.isInteger(perUser / 2)) throw new Error(`${subscriptions} subscriptions do not split evenly over ${o.users.length} users and 2 instances`);
+  await redis.command('FLUSHALL');
+  const emptyMemory = await usedMemory(redis);
+  const fleets = wsUrls.map(() => new SubscriberFleet());
+  const started = performance.now();
+  await Promise.all(
+    fleets.map((fleet, i) => fleet.open({ wsUrl: wsUrls[i]!, users: o.users, subsPerUser: perUser / 2, subsPerConnection: 10 }, () => undefined)),
+  );
+  await waitFor(
+    `${subscriptions} subscriptions live on both instances`,
+    async () => {
+      const statuses = await Promise.all(gateways.map((g) => g.rpc.call('status', undefined)));
+      const live = statuses.every((s) => s.subscribers >= subscriptions / 2 && (s.states['CONNECTED'] ?? 0) >= o.users.length);
+      return live ? true : undefined;
+    },
+    SETUP_TIMEOUT_MS,
+    async () => JSON.stringify(await Promise.all(gateways.map((g) => g.rpc.call('status', undefined)))),
+  );
+  const bayeux = await o.sim.call('bayeuxClients', undefined);
+  const setupMs = performance.now() - started;
+  progress(`${label} live in ${(setupMs / 1000).toFixed(1)} s; ${bayeux} Bayeux clients for ${o.users.length} users (one CometD session per user across both)`);
+  // Per user: the log's meta hash, the lease and its state, with nothing retained yet.
+  const perUserBytes = ((await usedMemory(redis)) - emptyMemory) / o.users.length;
+
+  try {
+    const deliveries: DeliveryRun[] = [];
+    for (const [i, paced] of o.paced.entries()) {
+      deliveries.push(await deliver(o, gateways, fleets, { ...paced, tag: `d${subscriptions}p${i}`, subsPerUser: perUser }));
+    }
+    deliveries.push(await deliver(o, gateways, fleets, { label: 'burst', rounds: 1, roundMs: 0, tag: `d${subscriptions}b`, subsPerUser: perUser }));
+    const retained = deliveries.reduce((n, d) => n + d.published, 0);
+    const memoryNow = await usedMemory(redis);
+    const bytesPerRetainedEvent = (memoryNow - emptyMemory - perUserBytes * o.users.length) / Math.max(1, retained);
+    progress(`${label} Redis ${(memoryNow / 2 ** 20).toFixed(1)} MiB: ${bytesPerRetainedEvent.toFixed(0)} B per retained event, ${perUserBytes.toFixed(0)} B per user`);
+    const failures = fleets.map((f) => f.failures);
+    return {
+      subscriptions,
+      users: o.users.length,
+      instances: 2,
+      setupMs,
+      deliveries,
+      redis: { bytesPerRetainedEvent, bytesPerUser: perUserBytes, retainedEvents: retained, usedMemoryMiB: memoryNow / 2 ** 20 },
+      subscriptionErrors: failures.reduce((n, f) => n + f.errors, 0),
+      subscriptionEnds: failures.reduce((n, f) => n + f.ended, 0),
+      errorSamples: failures.flatMap((f) => f.samples).slice(0, 5),
+    };
+  } finally {
+    await Promise.all(fleets.map((f) => f.dispose()));
+    await waitFor(
+      'both instances to drop every subscription',
+      async () => ((await Promise.all(gateways.map((g) => g.rpc.call('status', undefined)))).every((s) => s.subscribers === 0) ? true : undefined),
+      60_000,
+    ).catch(() => undefined);
+    await sleep(1_000);
+    await o.sim.call('dropAllBayeuxClients', undefined);
+  }
+}
+
+async function deliver(
+  o: ClusterPhaseOptions,
+  gateways: Child<GatewayApi>[],
+  fleets: SubscriberFleet[],
+  spec: { label: string; rounds: number; roundMs: number; tag: string; subsPerUser: number },
+): Promise<DeliveryRun> {
+  for (const fleet of fleets) fleet.measure(spec.tag, o.offsetMs);
+  const before = await Promise.all([...gateways.map((g) => g.rpc.call('cpu', undefined)), o.sim.call('cpu', undefined)]);
+  const self = cpuSample();
+  const machine = machineCpuSample();
+  const r = await o.sim.call('publish', { tag: spec.tag, usernames: o.users.map((u) => u.username), rounds: spec.rounds, roundMs: spec.roundMs }, spec.rounds * spec.roundMs + 60_000);
+  const expected = r.published * spec.subsPerUser;
+  const received = (): number => fleets.reduce((n, f) => n + f.received, 0);
+  await waitFor(`${expected} deliveries`, () => (received() >= expected ? true : undefined), 20_000, () => `${received()} received`, 20).catch((error: unknown) =>
+    progress(`(f) ${spec.label}: ${error instanceof Error ? error.message : String(error)}`),
+  );
+  await sleep(200); // duplicates would show up here
+  const after = await Promise.all([...gateways.map((g) => g.rpc.call('cpu', undefined)), o.sim.call('cpu', undefined)]);
+  const gatewayCores = gateways.reduce((n, _g, i) => n + coreShare(before[i]!, after[i]!), 0);
+  const gatewayMs = gateways.reduce((n, _g, i) => n + (after[i]!.cpuMs - before[i]!.cpuMs), 0);
+  const simulator = coreShare(before.at(-1)!, after.at(-1)!);
+  const loadGenerator = coreShare(self, cpuSample());
+  const machineNow = machineCpuSample();
+  const total = machine && machineNow ? coreShare(machine, machineNow) : undefined;
+  const latencies = fleets.flatMap((f) => [...f.latencies]);
+  const run: DeliveryRun = {
+    label: spec.label,
+    rounds: spec.rounds,
+    roundMs: spec.roundMs,
+    published: r.published,
+    expected,
+    received: received(),
+    lost: expected - received(),
+    latency: summarize(latencies),
+    publisherMaxLagMs: r.maxLagMs,
+    // "others" here includes redis-server: it is not one of ours to sample by pid.
+    cores: { gateway: gatewayCores, simulator, loadGenerator, others: total === undefined ? undefined : Math.max(0, total - gatewayCores - simulator - loadGenerator) },
+    gatewayUsPerDelivery: (gatewayMs * 1000) / Math.max(1, received()),
+  };
+  progress(
+    `(f) ${spec.label}: ${run.received}/${run.expected} received (${run.lost} lost), p50 ${run.latency.p50.toFixed(2)} ms, p99 ${run.latency.p99.toFixed(2)} ms, both gateways ${gatewayCores.toFixed(2)} cores, ${run.gatewayUsPerDelivery.toFixed(1)} µs per delivery`,
+  );
+  return run;
+}
