@@ -183,6 +183,9 @@ export class LeasedEventSource implements UpstreamEventSource {
         this.#handlers.onStateChange(state, error);
         void this.#o.leases.setState(this.#userKey, token, state).catch(() => undefined);
       },
+      onInterrupted: (reason) => {
+        if (this.#isCurrent(inner)) this.#handlers.onInterrupted?.(reason);
+      },
     });
     const phase: Phase & { kind: 'holding' } = { kind: 'holding', token, inner, renewedAt: Date.now() };
     this.#phase = phase;

@@ -108,8 +108,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   app.get('/readyz', async (_req, res) => {
     const circuit = services.gws.circuitState;
-    const upstream = circuit === 'open' ? { reachable: false, checkedAt: new Date().toISOString(), error: 'circuit open' } : await readiness();
-    res.status(upstream.reachable ? 200 : 503).json({ status: upstream.reachable ? 'ready' : 'unavailable', upstream, circuit });
+    const [upstream, redis] = await Promise.all([
+      circuit === 'open' ? { reachable: false, checkedAt: new Date().toISOString(), error: 'circuit open' } : readiness(),
+      services.cluster?.health(),
+    ]);
+    // With REDIS_URL, an instance that cannot reach Redis is not ready either (live events need it).
+    const ready = upstream.reachable && (redis === undefined || redis.reachable);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', upstream, circuit, ...(redis ? { redis } : {}) });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(services.metrics.contentType()).send(await services.metrics.render());

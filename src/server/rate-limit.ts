@@ -9,6 +9,7 @@
  *   by its successful logins.
  */
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { memoryLimiters, type LimiterFactory } from '../cluster/redis-rate-limiter.js';
 import { ErrorCode, gatewayError } from '../errors.js';
 
 export interface RateLimit {
@@ -32,8 +33,9 @@ function rateLimited(message: string, msBeforeNext: number): Error {
   });
 }
 
-export function createRateLimit(options: { points: number; windowSeconds: number; onLimited?: () => void }): RateLimit {
-  const limiter = new RateLimiterMemory({ points: options.points, duration: options.windowSeconds });
+export function createRateLimit(options: { points: number; windowSeconds: number; onLimited?: () => void; limiters?: LimiterFactory }): RateLimit {
+  // In memory, or shared by every instance through Redis (src/cluster) with REDIS_URL.
+  const limiter = (options.limiters ?? memoryLimiters)('ops', { points: options.points, duration: options.windowSeconds });
   return {
     async consume(key) {
       try {

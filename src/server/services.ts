@@ -2,6 +2,7 @@
  * The long-lived parts of the gateway, created once and passed to resolvers
  * through the context. disposeServices is the last step of shutdown.
  */
+import { createCluster, type Cluster } from '../cluster/cluster.js';
 import type { GatewayConfig } from '../config/config.js';
 import type { EventLog } from '../events/event-log.js';
 import { MemoryEventLog } from '../events/memory-event-log.js';
@@ -29,6 +30,8 @@ export interface GatewayServices {
   /** Refused credentials per client address (AUTH_FAILURES_PER_MINUTE). */
   authFailures: FailureLimit;
   trustedProxies: TrustedProxies;
+  /** With REDIS_URL: what the instances share (src/cluster); undefined: everything in this process. */
+  cluster: Cluster | undefined;
 }
 
 export function createServices(
@@ -53,8 +56,13 @@ export function createServices(
     dropped: (n: number) => metrics.eventsDropped.inc(n),
     acknowledgement: (outcome: string, seconds: number) => metrics.ackWait.observe({ outcome }, seconds),
   };
-  const eventLog = new MemoryEventLog({ retentionMs: config.events.retentionMs, maxPerUser: config.events.retentionMaxPerUser });
-  const openSource = openEventSource(gws, logger);
+  const cluster = config.cluster
+    ? createCluster({ config: config.cluster, retentionMs: config.events.retentionMs, maxPerUser: config.events.retentionMaxPerUser, logger })
+    : undefined;
+  const eventLog: EventLog = cluster?.eventLog ?? new MemoryEventLog({ retentionMs: config.events.retentionMs, maxPerUser: config.events.retentionMaxPerUser });
+  // With REDIS_URL a user's CometD session opens only on the instance holding the user's lease.
+  const ownSource = openEventSource(gws, logger);
+  const openSource = cluster ? cluster.leased(ownSource) : ownSource;
   const sessions = new SessionStore<UserSession>({
     max: config.sessions.max,
     idleTtlMs: config.sessions.idleTtlMs,
@@ -95,17 +103,22 @@ export function createServices(
     points: config.limits.rateLimitPoints,
     windowSeconds: config.limits.rateLimitWindowSeconds,
     onLimited: () => metrics.rateLimited.inc(),
+    ...(cluster ? { limiters: cluster.limiters } : {}),
   });
   const authFailures = createFailureLimit({
     failuresPerMinute: config.clients.authFailuresPerMinute,
     onLimited: () => metrics.rateLimited.inc(),
+    // Shared by every instance with REDIS_URL, like the per-credential limit.
+    ...(cluster ? { limiter: cluster.limiters('auth-failures', { points: config.clients.authFailuresPerMinute, duration: 60 }) } : {}),
   });
   const trustedProxies = new TrustedProxies(config.clients.trustedProxies);
-  return { config, logger, gws, eventLog, sessions, metrics, rateLimit, authFailures, trustedProxies };
+  return { config, logger, gws, eventLog, sessions, metrics, rateLimit, authFailures, trustedProxies, cluster };
 }
 
 export async function disposeServices(services: GatewayServices): Promise<void> {
   await services.sessions.clear();
   await services.eventLog.dispose();
+  // Last: the sessions released their leases through these connections.
+  await services.cluster?.dispose();
   services.gws.dispose();
 }
