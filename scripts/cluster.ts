@@ -17,17 +17,15 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createLogger } from '../src/logger.js';
 import { DEMO_USERS, startSimulator } from '../src/simulator/index.js';
-import { freePort } from '../test/process/gateway-process.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 
 const check = process.argv.includes('--check');
 const root = fileURLToPath(new URL('../', import.meta.url));
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
-const portOf = async (name: string, fallback: number): Promise<number> => {
+const portOf = (name: string, fallback: number): number => {
   const value = process.env[name];
-  const port = value === undefined || value === '' ? fallback : Number(value);
-  return port === 0 ? freePort() : port;
+  return value === undefined || value === '' ? fallback : Number(value);
 };
 
 const redis = await startRedisServer();
@@ -52,8 +50,8 @@ async function startInstance(name: string, port: number): Promise<string> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
-  const url = `http://127.0.0.1:${port}/graphql`;
-  await new Promise<void>((resolve, reject) => {
+  // The URL as the instance logs it (with port 0, the one it got).
+  return new Promise<string>((resolve, reject) => {
     let buffered = '';
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (chunk: string) => {
@@ -61,14 +59,13 @@ async function startInstance(name: string, port: number): Promise<string> {
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
       for (const line of lines) {
-        if (line.includes('"gateway listening"')) resolve();
+        if (line.includes('"gateway listening"')) resolve(String((JSON.parse(line) as { url: string }).url));
         // The instances' warnings and errors (and the lease moving), prefixed so you can tell them apart.
         else if (line.trim() && (/"level":([4-6]\d)/.test(line) || line.includes('cometd lease'))) process.stdout.write(`[${name}] ${brief(line)}\n`);
       }
     });
     child.once('exit', (code) => reject(new Error(`gateway ${name} exited (${code}) before listening`)));
   });
-  return url;
 }
 
 /** A log line as "message (error)", for people. */
@@ -82,7 +79,7 @@ function brief(line: string): string {
   }
 }
 
-const [portA, portB] = [await portOf('CLUSTER_PORT_A', 4001), await portOf('CLUSTER_PORT_B', 4002)];
+const [portA, portB] = [portOf('CLUSTER_PORT_A', 4001), portOf('CLUSTER_PORT_B', 4002)];
 let stopping = false;
 const stop = async (code: number): Promise<never> => {
   if (!stopping) {

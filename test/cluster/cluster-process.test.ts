@@ -10,7 +10,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { operationByName } from '../../src/operations/record-operations.js';
 import { startSimulator, type GwsSimulator } from '../../src/simulator/index.js';
-import { freePort, spawnGateway, type GatewayProcess } from '../process/gateway-process.js';
+import { spawnGateway, type GatewayProcess } from '../process/gateway-process.js';
 import { mutationDocument, seedOf, variablesFromSeed } from '../support/operations.js';
 import { AGENT1, subscribe } from '../support/stack.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
@@ -35,10 +35,10 @@ const clients: Client[] = [];
 const leaseKey = `${PREFIX}u:{${createHmac('sha256', Buffer.from(HASH_KEY, 'utf8')).update(AGENT1).digest('base64url')}}:lease`;
 
 async function startInstance(env: Record<string, string> = {}): Promise<Instance> {
-  const port = await freePort();
   const child = spawnGateway({
     NODE_ENV: 'production',
-    PORT: String(port),
+    // Port 0: the gateway logs the one it got (a port found free before could be taken by a parallel test).
+    PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
     GWS_BASE_URL: simulator.url,
@@ -49,9 +49,11 @@ async function startInstance(env: Record<string, string> = {}): Promise<Instance
     ACK_TIMEOUT_MS: '8000',
     ...env,
   });
-  const instance = { process: child, url: `http://127.0.0.1:${port}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql` };
-  running.push(instance);
-  await child.waitForLog((r) => r.msg === 'gateway listening', 30_000, 'gateway listening');
+  const index = running.push({ process: child, url: '', wsUrl: '' }) - 1;
+  const listening = await child.waitForLog((r) => r.msg === 'gateway listening', 30_000, 'gateway listening');
+  const url = String(listening['url']);
+  const instance = { process: child, url, wsUrl: url.replace(/^http/, 'ws') };
+  running[index] = instance;
   return instance;
 }
 
