@@ -63,6 +63,8 @@ const schema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: int(1, 3_600_000).default(30_000),
   HTTP_KEEPALIVE_TIMEOUT_MS: int(1, 600_000).default(5_000),
   HTTP_MAX_CONNECTIONS: int(1, 1_000_000).default(10_000),
+  MAX_DOCUMENT_BYTES: int(64, 10_485_760).default(32_768),
+  DOCUMENT_CACHE_BYTES: int(65_536, 1_073_741_824).default(16_777_216),
   CIRCUIT_BREAKER_ERROR_PERCENT: int(1, 100).default(50),
   CIRCUIT_BREAKER_RESET_MS: int(100, 600_000).default(10_000),
   OTEL_TRACING: bool.default(false),
@@ -127,6 +129,10 @@ export interface GatewayConfig {
     maxTokens: number;
     maxCost: number;
     maxBodyBytes: number;
+    /** Longest document text, on every transport (then 413 / BAD_REQUEST). */
+    maxDocumentBytes: number;
+    /** Bytes the cache of parsed, valid documents may hold (source and AST). */
+    documentCacheBytes: number;
   };
   circuitBreaker: { errorThresholdPercent: number; resetTimeoutMs: number };
   /** Node http.Server limits: receiving headers / the whole request, idle keep-alive, open sockets. */
@@ -230,6 +236,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxTokens: e.MAX_TOKENS,
       maxCost: e.MAX_QUERY_COST,
       maxBodyBytes: e.MAX_BODY_BYTES,
+      maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
+      documentCacheBytes: e.DOCUMENT_CACHE_BYTES,
     },
     circuitBreaker: { errorThresholdPercent: e.CIRCUIT_BREAKER_ERROR_PERCENT, resetTimeoutMs: e.CIRCUIT_BREAKER_RESET_MS },
     http: {

@@ -11,8 +11,12 @@ export function requestLoggingPlugin(): ApolloServerPlugin<GatewayContext> {
     async requestDidStart({ contextValue }) {
       const started = performance.now();
       return {
-        async willSendResponse({ operationName, errors, operation }) {
-          const errorCodes = errors?.map((e) => e.extensions['code'] ?? 'INTERNAL_SERVER_ERROR');
+        async willSendResponse({ operationName, errors, operation, response }) {
+          // A request the pipeline refused has no `errors` of Apollo's: its errors are in the response (server/apollo-pipeline.ts).
+          const refused = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+          const errorCodes = errors
+            ? errors.map((e) => e.extensions['code'] ?? 'INTERNAL_SERVER_ERROR')
+            : refused?.map((e) => e.extensions?.['code'] ?? 'INTERNAL_SERVER_ERROR');
           contextValue.logger.info(
             {
               operationName: operationName ?? null,

@@ -17,15 +17,14 @@ import type { GraphQLSchema } from 'graphql';
 import type { GatewayConfig } from '../config/config.js';
 import { parseAuthorization, type GatewayContext } from '../graphql/context.js';
 import { forwardedForHeader } from './client-address.js';
-import { createFormatError } from '../graphql/format-error.js';
 import { createSchema } from '../graphql/schema.js';
 import type { Logger } from '../logger.js';
 import { createServices, disposeServices, type EventSourceFactory, type GatewayServices } from './services.js';
 import { attachGraphqlWs } from './graphql-ws-server.js';
 import { createReadiness } from './readiness.js';
 import { createLimitedHttpServer, lastResortErrorHandler, methodNotAllowed, notFound, rejectOversizeBody } from './http-limits.js';
-import { createQueryLimits } from './query-limits.js';
-import { createPersistedDocuments } from './trusted-documents.js';
+import { createGatewayPipeline, RequestFailures } from '../pipeline/index.js';
+import { apolloPipelineOptions } from './apollo-pipeline.js';
 import { requestLoggingPlugin } from '../observability/request-logging.js';
 import type { GwsHttpClient } from '../upstream/gws-http-client.js';
 import type { RequestHandler } from 'express';
@@ -59,13 +58,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   app.disable('x-powered-by');
   app.use(rejectOversizeBody(config.limits.maxBodyBytes));
   const httpServer = createLimitedHttpServer(app, config.http, logger);
-  const formatError = createFormatError({ development: config.env === 'development', logger });
-  const limits = createQueryLimits(config.limits);
-  const persistedDocuments = createPersistedDocuments(config.persistedDocuments, schema);
-  const ws = attachGraphqlWs({ httpServer, schema, services, formatError, checkDocument: limits.checkDocument, persistedDocuments });
+  // One pipeline for every transport: Apollo (HTTP) and graphql-ws are adapters of it.
+  const pipeline = createGatewayPipeline({ config, schema, logger });
+  const { plugin: pipelinePlugin, ...apolloPipeline } = apolloPipelineOptions(pipeline);
+  const ws = attachGraphqlWs({ httpServer, pipeline, services, maxPayloadBytes: config.limits.maxBodyBytes });
   services.metrics.attach({ wsConnections: () => ws.connectionCount() });
   // Server-sent events and multipart subscriptions, chosen by Accept before Apollo sees the request.
-  const httpStreams = createHttpTransports({ schema, services, formatError, checkDocument: limits.checkDocument, persistedDocuments });
+  const httpStreams = createHttpTransports({ pipeline, services });
   services.metrics.attach({ transports: () => ({ ...ws.transports(), ...httpStreams.counts() }) });
 
   const wsDrain: ApolloServerPlugin = {
@@ -80,13 +79,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
   const apollo = new ApolloServer<GatewayContext>({
     schema,
-    formatError,
-    introspection: config.introspection,
-    validationRules: limits.validationRules,
-    // The token limit belongs to the parser: a 400 GRAPHQL_PARSE_FAILED, as graphql-ws answers too.
-    parseOptions: { maxTokens: config.limits.maxTokens },
+    ...apolloPipeline,
     allowBatchedHttpRequests: false,
-    persistedQueries: persistedDocuments.persistedQueries,
     includeStacktraceInErrorResponses: config.env === 'development',
     // We own SIGINT/SIGTERM (main.ts) so the shutdown order stays ours.
     stopOnTerminationSignals: false,
@@ -95,9 +89,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       wsDrain,
       httpStreamsDrain,
       ApolloServerPluginLandingPageDisabled(),
+      pipelinePlugin,
       requestLoggingPlugin(),
-      ...(limits.plugins as ApolloServerPlugin<GatewayContext>[]),
-      persistedDocuments.plugin,
     ],
   });
   await apollo.start();
@@ -146,7 +139,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }),
   );
   // Body-parser failures (malformed JSON, too large) as GraphQL errors: never Express's HTML page with a stack.
-  app.use(bodyErrorHandler(logger));
+  app.use(bodyErrorHandler(logger, config.limits.maxBodyBytes));
   app.use(notFound);
   app.use(lastResortErrorHandler(logger));
 
@@ -178,7 +171,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-function bodyErrorHandler(logger: Logger): ErrorRequestHandler {
+function bodyErrorHandler(logger: Logger, maxBodyBytes: number): ErrorRequestHandler {
   return (error: unknown, _req, res, next) => {
     if (res.headersSent) {
       next(error);
@@ -187,13 +180,14 @@ function bodyErrorHandler(logger: Logger): ErrorRequestHandler {
     const status = (error as { status?: unknown }).status;
     const clientError = typeof status === 'number' && status >= 400 && status < 500;
     if (!clientError) logger.error({ err: error }, 'unexpected error outside GraphQL');
-    const message = clientError && (error as { type?: unknown }).type === 'entity.too.large'
-      ? 'Request body too large'
+    const tooLarge = clientError && (error as { type?: unknown }).type === 'entity.too.large';
+    const message = tooLarge
+      ? `Request body too large: at most ${maxBodyBytes} bytes (MAX_BODY_BYTES)`
       : clientError
         ? 'Malformed request body: send JSON { "query": "...", "variables": {...} }'
         : 'Internal server error';
-    res.status(clientError ? status : 500).json({
-      errors: [{ message, extensions: { code: clientError ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }],
+    res.status(tooLarge ? RequestFailures.BODY_TOO_LARGE.status : clientError ? status : 500).json({
+      errors: [{ message, extensions: { code: tooLarge ? RequestFailures.BODY_TOO_LARGE.code : clientError ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }],
     });
   };
 }

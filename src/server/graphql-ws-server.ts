@@ -1,38 +1,44 @@
 /**
- * graphql-ws on the gateway's http.Server, at the same path as HTTP GraphQL.
+ * GraphQL over WebSocket on the gateway's http.Server, at the same path as
+ * HTTP GraphQL: a thin adapter of the request pipeline. graphql-ws's
+ * `makeServer` speaks the protocol; every document goes through
+ * `pipeline.prepare` (the same rules, caches, persisted and trusted documents
+ * as HTTP), and every error through `pipeline.formatErrors`. Upgrades are
+ * dispatched by subprotocol (src/transports/ws-subprotocols.ts): this server
+ * takes graphql-transport-ws, and the legacy `graphql-ws` subprotocol
+ * (src/transports/legacy-ws.ts) is served with the very same options.
+ *
+ * The socket binding is ours rather than `graphql-ws/use/ws`, so that socket
+ * errors (a message over MAX_BODY_BYTES: ws closes it with 1009) go to the
+ * logger, not to stderr with a stack.
+ *
  * The credential comes from the connection_init payload ({ authorization });
- * a connection without one is accepted, and each of its operations fails with
- * UNAUTHENTICATED (the same answer HTTP gives), which a client shows instead
- * of a reconnect loop.
+ * a connection without one is accepted, and each of its operations fails
+ * with UNAUTHENTICATED (the same answer HTTP gives), which a client shows
+ * instead of a reconnect loop.
  */
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import { GraphQLError, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
-import type { Disposable, ServerOptions } from 'graphql-ws';
-import { useServer, type Extra } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import type { IncomingMessage, Server } from 'node:http';
+import { GraphQLError } from 'graphql';
+import { CloseCode, handleProtocols, makeServer, type Disposable, type ServerOptions } from 'graphql-ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { ErrorCode } from '../errors.js';
 import { parseAuthorization, type GatewayContext } from '../graphql/context.js';
 import { forwardedForHeader } from './client-address.js';
 import type { Logger } from '../logger.js';
-import { coalesceWrites } from './coalesce-ws-writes.js';
-import type { GatewayServices } from './services.js';
-import type { PersistedDocuments } from './trusted-documents.js';
+import type { GraphQLPipeline } from '../pipeline/index.js';
 import { attachLegacyWs } from '../transports/legacy-ws.js';
 import { dispatchUpgrades, SubscriptionCounter } from '../transports/ws-subprotocols.js';
+import { coalesceWrites } from './coalesce-ws-writes.js';
+import type { GatewayServices } from './services.js';
 
 export interface GraphqlWsOptions {
   httpServer: Server;
-  schema: GraphQLSchema;
+  pipeline: GraphQLPipeline;
   services: GatewayServices;
-  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
-  /** Parses and validates with the same limits as HTTP. */
-  checkDocument: (schema: GraphQLSchema, query: string) => { document: DocumentNode } | { errors: readonly GraphQLError[] };
-  /** Persisted queries (a hash with an empty `query`) and the trusted-documents check, as over HTTP. */
-  persistedDocuments?: PersistedDocuments;
+  /** Largest WebSocket message (then close 1009): MAX_BODY_BYTES, as for an HTTP body. */
+  maxPayloadBytes: number;
   path?: string;
-  /** Largest WebSocket message (then 1009), like HTTP's body limit. */
-  maxPayloadBytes?: number;
 }
 
 export interface GraphqlWsServer extends Disposable {
@@ -43,68 +49,116 @@ export interface GraphqlWsServer extends Disposable {
   transports(): Record<'graphql-transport-ws' | 'graphql-ws', { connections: number; subscriptions: number }>;
 }
 
+/** What both subprotocols put in `ctx.extra` (the legacy one gives `socket` and `request`; `onConnect` names the connection). */
+interface ConnectionExtra {
+  readonly socket: WebSocket;
+  readonly request: IncomingMessage;
+  connectionId?: string;
+}
+
+/** ws's error for a message over `maxPayload`; ws closes the socket with 1009 itself. */
+const MESSAGE_TOO_BIG = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+
 export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
-  const { services, formatError } = options;
+  const { services, pipeline } = options;
   const { config, logger } = services;
   const path = options.path ?? '/graphql';
-  const maxPayload = options.maxPayloadBytes ?? 100 * 1024;
-  // Upgrades are dispatched by subprotocol (src/transports/ws-subprotocols.ts): this server takes graphql-transport-ws.
-  const wsServer = new WebSocketServer({ noServer: true, path, maxPayload });
+  const maxPayload = options.maxPayloadBytes;
+  const wsServer = new WebSocketServer({ noServer: true, path, maxPayload, handleProtocols: (protocols) => handleProtocols(protocols) });
   coalesceWrites(wsServer);
-  const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
-    errors.map((e) => formatError(e.toJSON(), e.originalError ?? e));
 
-  const serverOptions: ServerOptions<Record<string, unknown> | undefined, Partial<{ connectionId: string }> & Extra> = {
-      schema: options.schema,
-      connectionInitWaitTimeout: config.ws.connectionInitTimeoutMs,
-      onConnect: (ctx) => {
-        ctx.extra.connectionId = randomUUID();
-        logger.debug({ connectionId: ctx.extra.connectionId }, 'graphql-ws connection');
-        return true;
-      },
-      onSubscribe: async (ctx, _id, payload) => {
-        // ctx.subscriptions already holds the new id here.
-        if (Object.keys(ctx.subscriptions).length > config.ws.maxSubscriptionsPerConnection) {
-          return [
-            new GraphQLError(`At most ${config.ws.maxSubscriptionsPerConnection} operations per connection`, {
-              extensions: { code: ErrorCode.RATE_LIMITED },
-            }),
-          ];
-        }
-        const check = (query: string) => options.checkDocument(options.schema, query);
-        const checked = options.persistedDocuments ? await options.persistedDocuments.prepareWs(payload, check) : check(payload.query);
-        if ('errors' in checked) return checked.errors;
-        return {
-          schema: options.schema,
-          document: checked.document,
-          ...(payload.operationName ? { operationName: payload.operationName } : {}),
-          ...(payload.variables ? { variableValues: payload.variables } : {}),
-        };
-      },
-      context: (ctx, id): GatewayContext => {
-        const params = ctx.connectionParams ?? {};
-        const connectionId = ctx.extra.connectionId ?? 'unknown';
-        // A subscription lives long and mostly logs nothing: make its child logger only when used.
-        let child: Logger | undefined;
-        return {
-          requestId: `${connectionId}:${id}`,
-          get logger() {
-            return (child ??= logger.child({ connectionId, operationId: id }));
-          },
-          authorization: parseAuthorization(params['authorization'] ?? params['Authorization']),
-          services,
-          client: { remoteAddress: ctx.extra.request.socket.remoteAddress ?? '', forwardedFor: forwardedForHeader(ctx.extra.request.headers['x-forwarded-for']) },
-        };
-      },
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: format(result.errors) } : undefined,
-      onError: (_ctx, _id, _payload, errors) => format(errors),
+  const serverOptions: ServerOptions<Record<string, unknown> | undefined, ConnectionExtra> = {
+    schema: pipeline.schema,
+    connectionInitWaitTimeout: config.ws.connectionInitTimeoutMs,
+    onConnect: (ctx) => {
+      ctx.extra.connectionId = randomUUID();
+      logger.debug({ connectionId: ctx.extra.connectionId }, 'graphql-ws connection');
+      return true;
+    },
+    onSubscribe: async (ctx, id, payload) => {
+      // ctx.subscriptions already holds the new id here.
+      if (Object.keys(ctx.subscriptions).length > config.ws.maxSubscriptionsPerConnection) {
+        return [
+          new GraphQLError(`At most ${config.ws.maxSubscriptionsPerConnection} operations per connection`, {
+            extensions: { code: ErrorCode.RATE_LIMITED },
+          }),
+        ];
+      }
+      const params = ctx.connectionParams ?? {};
+      const connectionId = ctx.extra.connectionId ?? 'unknown';
+      // A subscription lives long and mostly logs nothing: make its child logger only when used.
+      let child: Logger | undefined;
+      const context: GatewayContext = {
+        requestId: `${connectionId}:${id}`,
+        get logger() {
+          return (child ??= logger.child({ connectionId, operationId: id }));
+        },
+        authorization: parseAuthorization(params['authorization'] ?? params['Authorization']),
+        services,
+        client: { remoteAddress: ctx.extra.request.socket.remoteAddress ?? '', forwardedFor: forwardedForHeader(ctx.extra.request.headers['x-forwarded-for']) },
+      };
+      const prepared = await pipeline.prepare(
+        { query: payload.query, operationName: payload.operationName, variables: payload.variables, extensions: payload.extensions },
+        context,
+      );
+      return prepared.ok ? prepared.args : prepared.errors;
+    },
+    onNext: (_ctx, _id, _payload, _args, result) =>
+      result.errors ? { ...result, errors: pipeline.formatErrors(result.errors) } : undefined,
+    onError: (_ctx, _id, _payload, errors) => pipeline.formatErrors(errors),
   };
+
   // The same options serve the legacy `graphql-ws` subprotocol: every rule is shared.
   const counted = { modern: new SubscriptionCounter(), legacy: new SubscriptionCounter() };
-  const disposable = useServer(counted.modern.wrap(serverOptions), wsServer, config.ws.keepAliveMs);
-  const legacy = attachLegacyWs({ serverOptions: counted.legacy.wrap(serverOptions), path, maxPayloadBytes: maxPayload, keepAliveMs: config.ws.keepAliveMs, onSocket: coalesceWrites, onError: (err) => logger.warn({ err }, 'legacy graphql-ws socket error') });
+  const server = makeServer(counted.modern.wrap(serverOptions));
+  wsServer.on('connection', (socket: WebSocket, request: IncomingMessage) => serve(socket, request));
+  const legacy = attachLegacyWs({
+    serverOptions: counted.legacy.wrap(serverOptions),
+    path,
+    maxPayloadBytes: maxPayload,
+    keepAliveMs: config.ws.keepAliveMs,
+    onSocket: coalesceWrites,
+    onError: (err) => logger.warn({ err }, 'legacy graphql-ws socket error'),
+  });
   const undispatch = dispatchUpgrades(options.httpServer, { modern: wsServer, legacy: legacy.wsServer });
+
+  function serve(socket: WebSocket, request: IncomingMessage): void {
+    socket.once('error', (error) => {
+      if ((error as { code?: unknown }).code === MESSAGE_TOO_BIG) {
+        logger.debug('graphql-ws message over MAX_BODY_BYTES: closed with 1009');
+        return;
+      }
+      logger.warn({ err: error }, 'graphql-ws socket error');
+      if (socket.readyState === socket.OPEN) socket.close(CloseCode.InternalServerError, 'Internal server error');
+    });
+    const keepAlive = keepAlivePings(socket, config.ws.keepAliveMs);
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) =>
+          new Promise<void>((resolve, reject) => {
+            if (socket.readyState !== socket.OPEN) return resolve();
+            socket.send(data, (error) => (error ? reject(error) : resolve()));
+          }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on('message', async (data) => {
+            try {
+              await handle(String(data));
+            } catch (error) {
+              logger.error({ err: error }, 'graphql-ws message handling failed');
+              socket.close(CloseCode.InternalServerError, 'Internal server error');
+            }
+          }),
+      },
+      { socket, request },
+    );
+    socket.once('close', (code, reason) => {
+      keepAlive.stop();
+      void closed(code, String(reason));
+    });
+  }
+
   return {
     wsServer,
     connectionCount: () => wsServer.clients.size + legacy.connectionCount(),
@@ -114,8 +168,33 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
     }),
     dispose: async () => {
       undispatch();
+      for (const client of wsServer.clients) client.close(1001, 'Going away');
       // Both close every client with 1001 Going away.
-      await Promise.all([disposable.dispose(), legacy.dispose()]);
+      await Promise.all([
+        new Promise<void>((resolve, reject) => wsServer.close((error) => (error ? reject(error) : resolve()))),
+        legacy.dispose(),
+      ]);
+    },
+  };
+}
+
+/** Pings every `intervalMs` (0: never); a socket that does not answer within the next interval is terminated. */
+function keepAlivePings(socket: WebSocket, intervalMs: number): { stop(): void } {
+  if (!(intervalMs > 0)) return { stop: () => undefined };
+  let pongWait: NodeJS.Timeout | undefined;
+  const interval = setInterval(() => {
+    if (socket.readyState !== socket.OPEN) return;
+    pongWait = setTimeout(() => socket.terminate(), intervalMs);
+    socket.once('pong', () => {
+      clearTimeout(pongWait);
+      pongWait = undefined;
+    });
+    socket.ping();
+  }, intervalMs);
+  return {
+    stop: () => {
+      clearInterval(interval);
+      clearTimeout(pongWait);
     },
   };
 }

@@ -27,12 +27,13 @@ import { forwardedForHeader } from '../server/client-address.js';
 import type { GatewayServices } from '../server/services.js';
 import { credentialKey } from '../upstream/gws-session.js';
 import type { StreamTransport } from './accept.js';
-import type { OperationRequest, PrepareOperation } from './prepare-operation.js';
+import type { PipelineRequest, Prepared } from '../pipeline/index.js';
 import type { StreamFraming } from './stream-framing.js';
 
 export interface HttpStreamsOptions {
   services: GatewayServices;
-  prepare: PrepareOperation;
+  /** The pipeline's `prepare`. */
+  prepare: (request: PipelineRequest, context: GatewayContext) => Promise<Prepared>;
   /** The gateway's one error formatter, applied to every error that leaves. */
   formatErrors: (errors: readonly GraphQLError[]) => GraphQLFormattedError[];
   /** Keep-alive interval per transport. */
@@ -230,7 +231,7 @@ export class HttpStreams {
 }
 
 /** The request's GraphQL parameters: the JSON body of a POST, the query string of a GET. */
-function requestParams(req: StreamRequest): OperationRequest | { errors: GraphQLError[] } {
+function requestParams(req: StreamRequest): PipelineRequest | { errors: GraphQLError[] } {
   const bad = (message: string) => ({ errors: [new GraphQLError(message, { extensions: { code: 'BAD_REQUEST' } })] });
   if (req.method === 'GET') {
     const search = new URL(req.originalUrl ?? req.url ?? '/', 'http://localhost').searchParams;

@@ -6,22 +6,18 @@
  * body parser (so their limits hold) and before Apollo Server, which keeps
  * every other request.
  */
-import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { RequestHandler } from 'express';
+import type { GraphQLPipeline } from '../pipeline/index.js';
 import type { GatewayServices } from '../server/services.js';
-import type { CheckedDocument, PersistedDocuments } from '../server/trusted-documents.js';
 import { streamTransportOf } from './accept.js';
 import { HttpStreams, type StreamCounts } from './http-streams.js';
 import { multipartFraming } from './multipart.js';
-import { createPrepareOperation } from './prepare-operation.js';
 import { sseFraming } from './sse.js';
 
 export interface HttpTransportsOptions {
-  schema: GraphQLSchema;
+  /** The one request pipeline (src/pipeline): prepare and formatErrors. */
+  pipeline: GraphQLPipeline;
   services: GatewayServices;
-  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
-  checkDocument: (schema: GraphQLSchema, query: string) => CheckedDocument;
-  persistedDocuments: PersistedDocuments;
 }
 
 export interface HttpTransports {
@@ -34,11 +30,11 @@ export interface HttpTransports {
 }
 
 export function createHttpTransports(options: HttpTransportsOptions): HttpTransports {
-  const { services, formatError } = options;
+  const { services, pipeline } = options;
   const streams = new HttpStreams({
     services,
-    prepare: createPrepareOperation(options),
-    formatErrors: (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e.originalError ?? e)),
+    prepare: (request, context) => pipeline.prepare(request, context),
+    formatErrors: (errors) => pipeline.formatErrors(errors),
     keepAliveMs: { sse: services.config.httpStreams.sseKeepAliveMs, multipart: services.config.httpStreams.multipartHeartbeatMs },
     maxStreamsPerCredential: services.config.httpStreams.maxStreamsPerCredential,
   });

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DevicesDocument } from '../../client/generated/graphql.js';
 import { ConfigError, testConfig } from '../../src/config/config.js';
 import { EXAMPLE_OPERATIONS } from '../../src/playground/examples.js';
-import { canonicalDocument, TrustedDocuments } from '../../src/server/trusted-documents.js';
+import { canonicalDocument, TrustedDocuments } from '../../src/pipeline/trusted-documents.js';
 import { AGENT1, AGENT2, startStack, untilNoSubscribers, untilSubscribed, type Stack } from '../support/stack.js';
 import { apolloWithPersistedQueries, codesOf, collect, firstResult, post, recordingFetch, sha256, shapeOf } from './wire.js';
 
