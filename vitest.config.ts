@@ -1,7 +1,10 @@
 import { createRequire } from 'node:module';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
+
+/** Files that measure the heap with the real collector: run with --expose-gc. */
+const WITH_GC = ['test/persisted-queries/document-flood.test.ts'];
 
 export default defineConfig({
   resolve: {
@@ -16,5 +19,9 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Each file gets its own process: cometd-nodejs-client installs a global `window`.
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'default', exclude: [...configDefaults.exclude, ...WITH_GC] } },
+      { extends: true, test: { name: 'expose-gc', include: WITH_GC, execArgv: ['--expose-gc'] } },
+    ],
   },
 });
