@@ -14,13 +14,13 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     // Each file gets its own process: cometd-nodejs-client installs a global `window`.
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'default', exclude: [...configDefaults.exclude, ...WITH_GC] } },
+      // `include` only here: a project that extends the root config would add the root's `include` to its own.
+      { extends: true, test: { name: 'default', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...WITH_GC] } },
       { extends: true, test: { name: 'expose-gc', include: WITH_GC, execArgv: ['--expose-gc'] } },
     ],
   },
