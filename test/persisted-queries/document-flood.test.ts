@@ -20,6 +20,14 @@ import { startStack, type Stack } from '../support/stack.js';
 const MiB = 1024 * 1024;
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 const gc = (globalThis as { gc?: () => void }).gc;
+/**
+ * Many times what the caches can hold (about 800 such 6 KB documents in
+ * DOCUMENT_CACHE_BYTES, 1,600 in PERSISTED_QUERIES_CACHE_BYTES). The issue's
+ * own figures (20,000 and 1,000) measured the same growth; they take minutes
+ * on a loaded machine.
+ */
+const SMALL = 10_000;
+const LARGE = 500;
 
 /** A valid document of about `bytes` characters, distinct by `i`: comment lines of 60 characters, then a query. */
 function paddedDocument(i: number, bytes: number): string {
@@ -84,17 +92,17 @@ describe('a flood of distinct padded documents without credentials', () => {
     });
   }
 
-  it('leaves the heap within a few tens of MiB: 20,000 documents of 6 KB (half APQ registrations), then 1,000 of 90 KB', { timeout: 300_000 }, async () => {
+  it(`leaves the heap within a few tens of MiB: ${SMALL} documents of 6 KB (half APQ registrations), then ${LARGE} of 90 KB`, { timeout: 600_000 }, async () => {
     expect(gc, 'run with --expose-gc (vitest.config.ts)').toBeTypeOf('function');
     // Warm up: connections, JIT, Apollo's and the pipeline's first allocations.
     await inParallel(0, 200, 8, (i) => overHttp(paddedDocument(1_000_000 + i, 6_000), i % 2 === 0));
     const before = await heapAfterGc();
 
-    await inParallel(0, 18_000, 16, (i) => overHttp(paddedDocument(i, 6_000), i % 2 === 0));
-    await inParallel(18_000, 20_000, 16, (i) => overWs(paddedDocument(i, 6_000), i % 2 === 0));
+    await inParallel(0, SMALL * 0.8, 16, (i) => overHttp(paddedDocument(i, 6_000), i % 2 === 0));
+    await inParallel(SMALL * 0.8, SMALL, 16, (i) => overWs(paddedDocument(i, 6_000), i % 2 === 0));
     const afterSmall = await heapAfterGc();
 
-    await inParallel(20_000, 21_000, 8, (i) => (i % 4 === 0 ? overWs : overHttp)(paddedDocument(i, 90_000), i % 2 === 0));
+    await inParallel(SMALL, SMALL + LARGE, 8, (i) => (i % 4 === 0 ? overWs : overHttp)(paddedDocument(i, 90_000), i % 2 === 0));
     const afterLarge = await heapAfterGc();
 
     const grown = { small: (afterSmall - before) / MiB, large: (afterLarge - before) / MiB };
@@ -104,7 +112,7 @@ describe('a flood of distinct padded documents without credentials', () => {
     expect(grown.large).toBeLessThan(40);
 
     // The most recent documents are still served from the caches: a hash alone finds its text.
-    const last = paddedDocument(20_998, 90_000);
+    const last = paddedDocument(SMALL + LARGE - 2, 90_000);
     const byHash = await fetch(stack.gateway.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
