@@ -31,7 +31,12 @@ export type ResolvedSource =
 
 const SHA256_PREFIX = 'sha256:';
 
-export async function resolveSource(request: SourceRequest, options: DocumentSourceOptions): Promise<ResolvedSource> {
+/**
+ * Awaits only for a lookup (a hash or an id): a text is resolved at once, so a
+ * hash registered by one request is found by a request sent right after it
+ * on the same connection.
+ */
+export function resolveSource(request: SourceRequest, options: DocumentSourceOptions): ResolvedSource | Promise<ResolvedSource> {
   const { apqCache, trusted } = options;
   // graphql-ws has no "absent" query: an empty one means "look the hash up", everywhere.
   let query = typeof request.query === 'string' && request.query.length > 0 ? request.query : undefined;
@@ -49,9 +54,10 @@ export async function resolveSource(request: SourceRequest, options: DocumentSou
     if (!apqCache && !trusted) return refusal('PERSISTED_QUERY_NOT_SUPPORTED', [requestError('PERSISTED_QUERY_NOT_SUPPORTED', 'PersistedQueryNotSupported')]);
     const hex = persisted.sha256Hash.startsWith(SHA256_PREFIX) ? persisted.sha256Hash.slice(SHA256_PREFIX.length) : persisted.sha256Hash;
     if (query === undefined) {
-      query = trusted?.lookup(persisted.sha256Hash) ?? (await apqCache?.get(hex));
-      // The message is Apollo's: APQ clients (Apollo Client's PersistedQueryLink) test for it.
-      if (query === undefined) return refusal('PERSISTED_QUERY_NOT_FOUND', [requestError('PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound')]);
+      const trustedText = trusted?.lookup(persisted.sha256Hash);
+      if (trustedText !== undefined) return sized(trustedText, false, options);
+      if (!apqCache) return notFound();
+      return Promise.resolve(apqCache.get(hex)).then((text) => (text === undefined ? notFound() : sized(text, false, options)));
     } else {
       hash = sha256(query);
       if (hash !== hex) return refusal('PERSISTED_QUERY_MISMATCH', [requestError('PERSISTED_QUERY_MISMATCH', 'provided sha does not match query')]);
@@ -61,6 +67,14 @@ export async function resolveSource(request: SourceRequest, options: DocumentSou
   if (query === undefined) {
     return refusal('NO_DOCUMENT', [requestError('NO_DOCUMENT', 'GraphQL operations must contain a non-empty `query`, a `persistedQuery` extension, or a `documentId`')]);
   }
+  return sized(query, registerAsApq, options, hash);
+}
+
+/** The message is Apollo's: APQ clients (Apollo Client's PersistedQueryLink) test for it. */
+const notFound = (): ResolvedSource => refusal('PERSISTED_QUERY_NOT_FOUND', [requestError('PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound')]);
+
+/** The text, unless it is over MAX_DOCUMENT_BYTES. */
+function sized(query: string, registerAsApq: boolean, options: DocumentSourceOptions, hash?: string): ResolvedSource {
   // UTF-8 takes at most 3 bytes per UTF-16 unit: short texts need no count.
   if (query.length * 3 > options.maxDocumentBytes && Buffer.byteLength(query, 'utf8') > options.maxDocumentBytes) {
     return refusal('DOCUMENT_TOO_LARGE', [requestError('DOCUMENT_TOO_LARGE', `Document too large: at most ${options.maxDocumentBytes} bytes (MAX_DOCUMENT_BYTES)`)]);

@@ -150,7 +150,9 @@ export function createPipeline(options: PipelineOptions): GraphQLPipeline {
     async prepare(request, context) {
       const malformed = malformedField(request);
       if (malformed) return refusal('MALFORMED_REQUEST', [requestError('MALFORMED_REQUEST', malformed)]);
-      const resolved = await resolveSource(request as { query?: string | null; extensions?: Record<string, unknown> | null; documentId?: string | null }, source);
+      const pending = resolveSource(request as { query?: string | null; extensions?: Record<string, unknown> | null; documentId?: string | null }, source);
+      // Awaited only for a lookup: a text reaches the APQ registration below in this same turn (see resolveSource).
+      const resolved = pending instanceof Promise ? await pending : pending;
       if (!resolved.ok) return resolved;
       const checked = checkedDocument(resolved.query, resolved.hash);
       if (!checked.ok) return checked;
