@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { connectionParamsFromHeaders, connectionParamsKey } from '../../src/playground/client/connection-params.js';
 import { endpointUrls } from '../../src/playground/client/endpoint-urls.js';
-import { withKnownOperationName } from '../../src/playground/client/operation-name.js';
+import { documentOf, withKnownOperationName } from '../../src/playground/client/operation-name.js';
 
 describe('connectionParamsFromHeaders', () => {
   it('lower-cases header names, so Authorization arrives as authorization', () => {
@@ -52,5 +52,13 @@ describe('withKnownOperationName', () => {
     expect(withKnownOperationName<{ query: string; operationName?: string }>({ query: subscription }).operationName).toBeUndefined();
     expect(withKnownOperationName({ query: two, operationName: 'C' }).operationName).toBe('C');
     expect(withKnownOperationName({ query: '{ broken', operationName: 'X' }).operationName).toBe('X');
+  });
+});
+
+describe('documentOf', () => {
+  it("is the sent text's own document (the toolkit picks the transport from it), undefined when it does not parse", () => {
+    const document = documentOf('subscription S { outboundRecordEvents { referenceId } }');
+    expect(document?.definitions[0]).toMatchObject({ operation: 'subscription', name: { value: 'S' } });
+    expect(documentOf('{ broken')).toBeUndefined();
   });
 });

@@ -13,7 +13,7 @@
 import { createGraphiQLFetcher, type Fetcher } from '@graphiql/toolkit';
 import { createClient, type Client } from 'graphql-ws';
 import { connectionParamsFromHeaders, connectionParamsKey } from './connection-params.js';
-import { withKnownOperationName } from './operation-name.js';
+import { documentOf, withKnownOperationName } from './operation-name.js';
 
 export interface PlaygroundFetcherOptions {
   /** HTTP endpoint (absolute URL). */
@@ -47,8 +47,11 @@ export function createPlaygroundFetcher({ url, subscriptionUrl }: PlaygroundFetc
     return client;
   };
 
-  const fetcher: Fetcher = (params, opts) =>
-    createGraphiQLFetcher({ url, wsClient: wsClientFor(opts?.headers) })(withKnownOperationName(params), opts);
+  const fetcher: Fetcher = (params, opts) => {
+    const known = withKnownOperationName(params);
+    const documentAST = documentOf(known.query) ?? opts?.documentAST;
+    return createGraphiQLFetcher({ url, wsClient: wsClientFor(opts?.headers) })(known, { ...opts, ...(documentAST ? { documentAST } : {}) });
+  };
 
   return {
     fetcher,

@@ -6,7 +6,7 @@
  * When the name is not in the document and the document has one operation,
  * use that operation's name. No DOM here (unit-tested in Node).
  */
-import { Kind, parse } from 'graphql';
+import { Kind, parse, type DocumentNode } from 'graphql';
 
 export interface OperationParams {
   query: string;
@@ -25,4 +25,19 @@ export function withKnownOperationName<P extends OperationParams>(params: P): P 
   }
   if (names.includes(params.operationName) || names.length !== 1) return params;
   return { ...params, operationName: names[0] ?? null };
+}
+
+/**
+ * The document of the text being sent. GraphQL's toolkit picks WebSocket or
+ * HTTP from the `documentAST` GraphiQL hands it, which GraphiQL also updates a
+ * moment after the text (a busy machine makes that moment long): judged on
+ * the previous tab's query, a subscription would be POSTed. Undefined when the
+ * text does not parse (GraphiQL's own AST then stands).
+ */
+export function documentOf(query: string): DocumentNode | undefined {
+  try {
+    return parse(query);
+  } catch {
+    return undefined;
+  }
 }
