@@ -25,8 +25,8 @@ const example = (name: string): string => EXAMPLE_OPERATIONS.find((op) => op.nam
 /** The gateways the cases run on: production mode with small limits, and the same with a trusted-documents manifest. */
 export const LIMITS = { MAX_QUERY_DEPTH: '4', MAX_ALIASES: '3', MAX_TOKENS: '300', MAX_QUERY_COST: '60', MAX_BODY_BYTES: '8192' };
 export const PROFILES = {
-  production: { NODE_ENV: 'production', ...LIMITS },
-  trusted: { NODE_ENV: 'production', ...LIMITS, TRUSTED_DOCUMENTS: MANIFEST_PATH },
+  production: { NODE_ENV: 'production', GWS_SIMULATOR: 'true', ...LIMITS },
+  trusted: { NODE_ENV: 'production', GWS_SIMULATOR: 'true', ...LIMITS, TRUSTED_DOCUMENTS: MANIFEST_PATH },
 } as const satisfies Record<string, Record<string, string>>;
 export type Profile = keyof typeof PROFILES;
 
