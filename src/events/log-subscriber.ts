@@ -85,6 +85,11 @@ export class LogSubscriber implements AsyncIterableIterator<QueueItem<LoggedOutb
     return this.#done;
   }
 
+  /** Whose log this reads: subscribers of one user may share the execution of an event (src/fanout/). */
+  get userKey(): string {
+    return this.#o.userKey;
+  }
+
   next(): Promise<IteratorResult<QueueItem<LoggedOutboundRecordEvent>>> {
     const item = this.#take();
     if (item) return Promise.resolve(item);

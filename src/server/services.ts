@@ -8,6 +8,7 @@ import type { EventLog } from '../events/event-log.js';
 import { MemoryEventLog } from '../events/memory-event-log.js';
 import { UserEventStream, type UpstreamEventSource, type UpstreamHandlers } from '../events/user-event-stream.js';
 import type { Logger } from '../logger.js';
+import { SubscriptionFanout } from '../fanout/subscription-fanout.js';
 import { GatewayMetrics } from '../observability/metrics.js';
 import { TrustedProxies } from './client-address.js';
 import { createFailureLimit, createRateLimit, type FailureLimit, type RateLimit } from './rate-limit.js';
@@ -32,6 +33,8 @@ export interface GatewayServices {
   trustedProxies: TrustedProxies;
   /** With REDIS_URL: what the instances share (src/cluster); undefined: everything in this process. */
   cluster: Cluster | undefined;
+  /** Subscriptions' executions shared per (user, operation, event), for every transport. */
+  fanout: SubscriptionFanout;
 }
 
 export function createServices(
@@ -112,7 +115,7 @@ export function createServices(
     ...(cluster ? { limiter: cluster.limiters('auth-failures', { points: config.clients.authFailuresPerMinute, duration: 60 }) } : {}),
   });
   const trustedProxies = new TrustedProxies(config.clients.trustedProxies);
-  return { config, logger, gws, eventLog, sessions, metrics, rateLimit, authFailures, trustedProxies, cluster };
+  return { config, logger, gws, eventLog, sessions, metrics, rateLimit, authFailures, trustedProxies, cluster, fanout: new SubscriptionFanout() };
 }
 
 export async function disposeServices(services: GatewayServices): Promise<void> {
