@@ -29,6 +29,7 @@ import type { Logger } from '../logger.js';
 import type { GraphQLPipeline } from '../pipeline/index.js';
 import { attachLegacyWs } from '../transports/legacy-ws.js';
 import { dispatchUpgrades, SubscriptionCounter } from '../transports/ws-subprotocols.js';
+import { sharedFrames } from '../fanout/shared-frames.js';
 import { coalesceWrites } from './coalesce-ws-writes.js';
 import type { GatewayServices } from './services.js';
 
@@ -66,9 +67,13 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
   const maxPayload = options.maxPayloadBytes;
   const wsServer = new WebSocketServer({ noServer: true, path, maxPayload, handleProtocols: (protocols) => handleProtocols(protocols) });
   coalesceWrites(wsServer);
+  // One execution and one payload JSON per event for a user's subscribers of the same operation (src/fanout/).
+  const frames = sharedFrames(services.fanout);
+  frames.attach(wsServer);
 
   const serverOptions: ServerOptions<Record<string, unknown> | undefined, ConnectionExtra> = {
     schema: pipeline.schema,
+    subscribe: services.fanout.subscribe,
     connectionInitWaitTimeout: config.ws.connectionInitTimeoutMs,
     onConnect: (ctx) => {
       ctx.extra.connectionId = randomUUID();
@@ -104,13 +109,13 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
       return prepared.ok ? prepared.args : prepared.errors;
     },
     onNext: (_ctx, _id, _payload, _args, result) =>
-      result.errors ? { ...result, errors: pipeline.formatErrors(result.errors) } : undefined,
+      result.errors ? { ...result, errors: pipeline.formatErrors(result.errors) } : services.fanout.isShareable(result) ? result : undefined,
     onError: (_ctx, _id, _payload, errors) => pipeline.formatErrors(errors),
   };
 
   // The same options serve the legacy `graphql-ws` subprotocol: every rule is shared.
   const counted = { modern: new SubscriptionCounter(), legacy: new SubscriptionCounter() };
-  const server = makeServer(counted.modern.wrap(serverOptions));
+  const server = makeServer(counted.modern.wrap({ ...serverOptions, jsonMessageReplacer: frames.replacer }));
   wsServer.on('connection', (socket: WebSocket, request: IncomingMessage) => serve(socket, request));
   const legacy = attachLegacyWs({
     serverOptions: counted.legacy.wrap(serverOptions),
