@@ -57,6 +57,12 @@ const api = {
     return { url: gateway.url, wsUrl: gateway.wsUrl, pid: process.pid, env };
   },
   status: () => status(),
+  /** Turns the shared fan-out off (the old path: one execution and serialization per subscriber) or on; returns its counts. */
+  fanout: async (args: { sharing?: boolean }) => {
+    const { fanout } = (await gatewayReady).services;
+    if (args.sharing !== undefined) fanout.sharing = args.sharing;
+    return { sharing: fanout.sharing, ...fanout.stats() };
+  },
   cpu: () => cpuSample(),
   memory: () => settledMemory(),
   cpuProfileStart: (args: { intervalUs: number }) => startCpuProfile(args.intervalUs),

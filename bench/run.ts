@@ -18,7 +18,7 @@ import { calibrateClock, startGatewayChild, startProxyChild, startSimulatorChild
 import { cpuWindow } from './lib/cpu-window.js';
 import { machineInfo, packageVersions } from './lib/machine.js';
 import { runClusterPhase } from './lib/cluster-phase.js';
-import { runFanout, primeUsers, runSessions, type EventsContext } from './lib/phase-events.js';
+import { runFanout, primeUsers, runOneUserFanout, runSessions, type EventsContext } from './lib/phase-events.js';
 import { profileHttpPath, runHttpPhase, type HttpPhaseOptions } from './lib/phase-http.js';
 import { runResume } from './lib/phase-resume.js';
 import { summarizeCpuProfile, summarizeHeapProfile } from './lib/profile-summary.js';
@@ -35,12 +35,12 @@ const PHASES = new Set((process.env['BENCH_PHASES'] ?? 'a,b,c,d,e,f').split(',')
 
 const SETTINGS = QUICK
   ? {
-      seq: 200, warmup: 100, concurrency: 32, durationMs: 2_000, rounds: 1, fanout: [100, 1_000], fanoutUsers: 50, sessions: [20, 100], bursts: 1,
+      seq: 200, warmup: 100, concurrency: 32, durationMs: 2_000, rounds: 1, fanout: [100, 1_000], fanoutUsers: 50, sessions: [20, 100], bursts: 1, oneUser: { subscriptions: 200, events: 20, intervalMs: 20 },
       resume: { events: 1_000, rounds: 1, idleUsers: 20 },
       paced: [{ label: 'paced, 1 event/s per user', rounds: 2, roundMs: 1_000 }],
     }
   : {
-      seq: 2_000, warmup: 500, concurrency: 32, durationMs: 10_000, rounds: 2, fanout: [1_000, 10_000], fanoutUsers: 200, sessions: [200, 1_000], bursts: 3,
+      seq: 2_000, warmup: 500, concurrency: 32, durationMs: 10_000, rounds: 2, fanout: [1_000, 10_000], fanoutUsers: 200, sessions: [200, 1_000, 5_000], bursts: 3, oneUser: { subscriptions: 1_000, events: 50, intervalMs: 20 },
       resume: { events: 1_000, rounds: 5, idleUsers: 100 },
       // The first paced run is the one the p99 target is judged on.
       paced: [
@@ -141,6 +141,7 @@ async function main(): Promise<number> {
           subscriptions,
           paced: SETTINGS.paced,
           bursts: SETTINGS.bursts,
+          compareOldPath: true,
           cpuProfileFile: `${PROFILE_DIR}gateway-fanout-${subscriptions}.cpuprofile`,
           ...(last ? { heapProfileFile: `${PROFILE_DIR}gateway-fanout-${subscriptions}.heapprofile` } : {}),
         });
@@ -152,6 +153,11 @@ async function main(): Promise<number> {
         }
       });
     }
+
+    if (PHASES.has('b')) await attempt('(b) one user, many subscriptions', async () => {
+      const out = await runOneUserFanout(ctx, { user: fanoutUsers[0]!, ...SETTINGS.oneUser, compareOldPath: true });
+      results.fanout.push(out.run);
+    });
 
     // (e) The same fan-out, 1,000 subscriptions, over each transport in turn (same users, same events).
     if (PHASES.has('e') && !PHASES.has('b')) await attempt('(e) priming users', () => primeUsers(gwInfo.url, fanoutUsers));

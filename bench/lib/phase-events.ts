@@ -193,6 +193,8 @@ export interface FanoutOptions {
   cpuProfileFile?: string;
   /** The subscribers' transport. @default graphql-ws */
   transport?: FleetTransport;
+  /** Run every delivery again with the shared fan-out off (the old path), for a ratio in the same run. */
+  compareOldPath?: boolean;
 }
 
 export async function runFanout(ctx: EventsContext, o: FanoutOptions): Promise<{ run: FanoutRun; heapProfile?: string; cpuProfile?: string }> {
@@ -214,10 +216,17 @@ export async function runFanout(ctx: EventsContext, o: FanoutOptions): Promise<{
 
     const deliveries: DeliveryRun[] = [];
     const tag = `${transport === 'graphql-ws' ? 'b' : transport === 'sse' ? 'esse' : 'emp'}${o.subscriptions}`;
-    for (const [i, paced] of o.paced.entries()) {
-      deliveries.push(await deliver(ctx, fleet, { ...paced, tag: `${tag}p${i}`, usernames, subsPerUser }));
+    // The shared fan-out first (the figures judged), then the same runs on the old path (one execution and serialization per subscriber), same fleet, same run.
+    for (const sharing of o.compareOldPath ? [true, false] : [true]) {
+      await ctx.gw.call('fanout', { sharing });
+      const suffix = o.compareOldPath ? (sharing ? ' (shared)' : ' (old path: per subscriber)') : '';
+      const t = `${tag}${sharing ? 's' : 'o'}`;
+      for (const [i, paced] of o.paced.entries()) {
+        deliveries.push(await deliver(ctx, fleet, { ...paced, label: paced.label + suffix, tag: `${t}p${i}`, usernames, subsPerUser }));
+      }
+      deliveries.push(await deliver(ctx, fleet, { label: `burst${suffix}`, tag: `${t}b`, usernames, subsPerUser, rounds: 1, roundMs: 0, repeat: o.bursts }));
     }
-    deliveries.push(await deliver(ctx, fleet, { label: 'burst', tag: `${tag}b`, usernames, subsPerUser, rounds: 1, roundMs: 0, repeat: o.bursts }));
+    await ctx.gw.call('fanout', { sharing: true });
 
     let cpuProfile: string | undefined;
     if (o.cpuProfileFile) {
@@ -276,6 +285,62 @@ export async function runSessions(
     const lingeringBayeuxClients = await closeFleet(ctx, fleet, label);
     const run: SessionsRun = { users: users.length, setupMs, bayeuxClients, memory, check, lingeringBayeuxClients };
     return { run, ...(heapProfile ? { heapProfile } : {}) };
+  } catch (error) {
+    await closeFleet(ctx, fleet, label).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** One user with many subscriptions of one operation receiving a quick series of events: the shared fan-out's best case and its seam-free ordering. */
+export interface OneUserOptions {
+  user: DemoUser;
+  subscriptions: number;
+  events: number;
+  intervalMs: number;
+  /** Also run with the shared fan-out off (the old path). */
+  compareOldPath?: boolean;
+}
+
+export async function runOneUserFanout(ctx: EventsContext, o: OneUserOptions): Promise<{ run: FanoutRun }> {
+  const label = `(b) 1 user x ${o.subscriptions}:`;
+  const before = await ctx.gw.call('memory', undefined);
+  progress(`${label} opening ${o.subscriptions} subscriptions of one user`);
+  const { fleet, setupMs } = await openFleet(ctx, [o.user], o.subscriptions, label);
+  try {
+    await sleep(1_000);
+    const after = await ctx.gw.call('memory', undefined);
+    const memory = memoryDelta(before, after, o.subscriptions);
+    const deliveries: DeliveryRun[] = [];
+    for (const sharing of o.compareOldPath ? [true, false] : [true]) {
+      await ctx.gw.call('fanout', { sharing });
+      const suffix = o.compareOldPath ? (sharing ? ' (shared)' : ' (old path: per subscriber)') : '';
+      deliveries.push(
+        await deliver(ctx, fleet, {
+          label: `${o.events} events ${o.intervalMs} ms apart${suffix}`,
+          tag: `u${o.subscriptions}${sharing ? 's' : 'o'}`,
+          usernames: [o.user.username],
+          subsPerUser: o.subscriptions,
+          rounds: o.events,
+          roundMs: o.intervalMs,
+        }),
+      );
+    }
+    await ctx.gw.call('fanout', { sharing: true });
+    const failures = fleet.failures;
+    const run: FanoutRun = {
+      lingeringBayeuxClients: 0,
+      subscriptions: o.subscriptions,
+      users: 1,
+      connections: fleet.connections,
+      setupMs,
+      memory,
+      deliveries,
+      subscriptionErrors: failures.errors,
+      subscriptionEnds: failures.ended,
+      errorSamples: [...failures.samples],
+    };
+    run.lingeringBayeuxClients = await closeFleet(ctx, fleet, label);
+    return { run };
   } catch (error) {
     await closeFleet(ctx, fleet, label).catch(() => undefined);
     throw error;

@@ -5,8 +5,8 @@
  */
 import { DEMO_USERS, type DemoUser } from '../../src/simulator/index.js';
 
-/** Enough for (b) (users 1..200) and (c) (fresh users 201..400 and 401..1400). */
-export const BENCH_USER_COUNT = 1_600;
+/** Enough for (b) (users 1..200), (c) (fresh users 201..400, 401..1400 and 1401..6400) and (d). */
+export const BENCH_USER_COUNT = 6_600;
 
 export function benchUser(i: number): DemoUser {
   const n = String(i).padStart(4, '0');
