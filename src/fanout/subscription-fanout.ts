@@ -63,6 +63,7 @@ export class SubscriptionFanout {
   #executions = 0;
   #reused = 0;
   #unshared = 0;
+  #sharing = true;
 
   constructor(options: SubscriptionFanoutOptions = {}) {
     this.#resultsPerGroup = Math.max(1, options.resultsPerGroup ?? 64);
@@ -94,6 +95,19 @@ export class SubscriptionFanout {
     );
   };
 
+  /**
+   * Off: every subscriber executes and serializes each event on its own, as
+   * before the fan-out (the bench's old path, measured next to the new one in
+   * the same run). Takes effect from the next event.
+   */
+  get sharing(): boolean {
+    return this.#sharing;
+  }
+
+  set sharing(on: boolean) {
+    this.#sharing = on;
+  }
+
   /** True when `result` is a shared result whose JSON can be sent as is ({@link payloadJson}). */
   isShareable(result: unknown): result is ExecutionResult {
     return typeof result === 'object' && result !== null && this.#shareable.has(result as ExecutionResult);
@@ -115,7 +129,7 @@ export class SubscriptionFanout {
 
   #executeShared(args: ExecutionArgs, group: Group, item: unknown): PromiseOrValue<ExecutionResult> {
     const cursor = isQueueEnd(item) ? undefined : (item as { cursor?: unknown }).cursor;
-    if (typeof cursor !== 'string') return this.#executeAlone(args, item);
+    if (typeof cursor !== 'string' || !this.#sharing) return this.#executeAlone(args, item);
     const known = group.results.get(cursor);
     if (known !== undefined) {
       this.#reused++;
