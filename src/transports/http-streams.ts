@@ -15,7 +15,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   execute,
   GraphQLError,
-  subscribe,
   type ExecutionResult,
   type FormattedExecutionResult,
   type GraphQLFormattedError,
@@ -182,7 +181,7 @@ export class HttpStreams {
     keepAlive.unref();
     try {
       res.write(framing.start());
-      const result = prepared.operationType === 'subscription' ? await subscribe(prepared.args) : await execute(prepared.args);
+      const result = prepared.operationType === 'subscription' ? await services.fanout.subscribe(prepared.args) : await execute(prepared.args);
       if (!isAsyncIterable(result)) {
         if (!res.writableEnded) res.end(framing.result(format(result)) + framing.complete());
         return;
@@ -200,7 +199,9 @@ export class HttpStreams {
           const next = await iterator.next();
           if (next.done || res.writableEnded) break;
           // Back-pressure: wait until the client read what is queued before taking the next result.
-          if (!res.write(framing.result(format(next.value)))) await drained(res);
+          // A result shared by the user's subscribers of this operation is serialized once for all of them.
+          const frame = services.fanout.isShareable(next.value) ? framing.resultJson(services.fanout.payloadJson(next.value)) : framing.result(format(next.value));
+          if (!res.write(frame)) await drained(res);
         }
       } finally {
         controller.signal.removeEventListener('abort', stop);

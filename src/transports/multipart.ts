@@ -23,6 +23,7 @@ export const multipartFraming: StreamFraming = {
   // The first delimiter: clients look for CRLF "--graphql" before the first part.
   start: () => `\r\n--${BOUNDARY}`,
   result: (result) => part(JSON.stringify({ payload: result })),
+  resultJson: (json) => part(`{"payload":${json}}`),
   complete: () => '--\r\n',
   keepAlive: () => part('{}'),
   // A transport-level error that ends the stream: `{"payload": null, "errors": [...]}`, then the closing boundary.

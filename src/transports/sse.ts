@@ -13,7 +13,8 @@ export const sseFraming: StreamFraming = {
   // Proxies must neither buffer nor compress an event stream.
   headers: { 'cache-control': 'no-cache', 'x-accel-buffering': 'no', 'content-encoding': 'none' },
   start: () => ':\n\n',
-  result: (result) => `event: next\ndata: ${JSON.stringify(result)}\n\n`,
+  result: (result) => sseFraming.resultJson(JSON.stringify(result)),
+  resultJson: (json) => `event: next\ndata: ${json}\n\n`,
   complete: () => 'event: complete\ndata:\n\n',
   // The protocol has no error event: the errors as a last result, then complete.
   fatal: (errors) => `event: next\ndata: ${JSON.stringify({ errors })}\n\nevent: complete\ndata:\n\n`,

@@ -17,6 +17,8 @@ export interface StreamFraming {
   start(): string;
   /** One result of the operation. */
   result(result: FormattedExecutionResult): string;
+  /** One result given as its JSON (a payload serialized once for many subscribers, src/fanout/). */
+  resultJson(json: string): string;
   /** The normal end of the operation (the server completed it). */
   complete(): string;
   /** Errors that end the operation abnormally (the stream broke, not a GraphQL result), with the end. */

@@ -9,6 +9,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { AGENT1, AGENT2, startStack, subscribe, until, untilNoSubscribers, untilSubscribed, type Stack } from '../support/stack.js';
+import { apolloMultipartClient, legacyWsClient, sseClient } from '../integration/sse-multipart-legacy-clients.js';
 
 const FULL = `subscription Full($filter: OutboundRecordEventFilter) {
   outboundRecordEvents(filter: $filter) { cursor notificationType referenceId record { recordHandle campaignName } } }`;
@@ -75,6 +76,30 @@ describe('one execution per event for a user\'s subscribers of one operation', (
     }
     socket.close();
     await new Promise((resolve) => socket.once('close', resolve));
+  });
+});
+
+describe('every transport shares the group', () => {
+  it('graphql-ws, SSE and legacy graphql-ws subscribers of one user and one document: one execution per event, the same payload on each', async () => {
+    const clients = [sseClient(stack, AGENT1), legacyWsClient(stack, AGENT1)];
+    const others = clients.map((c) => c.subscribe<FullResult>(FULL));
+    // Apollo Client adds __typename to the selections: another document, so a group of its own.
+    const multipart = apolloMultipartClient(stack, AGENT1);
+    const apollo = multipart.subscribe<FullResult>(FULL);
+    const ws = subscribe<FullResult>(stack.wsClient(AGENT1), FULL);
+    await untilSubscribed(stack, AGENT1, 4);
+    expect(stats().groups).toBe(2);
+    const before = stats();
+    publish('agent1', 'transports-1');
+    await ws.waitFor(1);
+    for (const s of [...others, apollo]) await s.waitFor(1);
+    expect(stats().executions - before.executions).toBe(2);
+    expect(ws.results[0]!.data!.outboundRecordEvents.referenceId).toBe('transports-1');
+    for (const s of others) expect(s.results[0]!.data).toEqual(ws.results[0]!.data);
+    expect(apollo.results[0]!.data).toMatchObject(ws.results[0]!.data!);
+    ws.unsubscribe();
+    [...others, apollo].forEach((s) => s.unsubscribe());
+    await Promise.all([...clients, multipart].map((c) => c.dispose()));
   });
 });
 
