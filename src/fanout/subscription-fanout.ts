@@ -40,7 +40,8 @@ export interface SubscriptionFanoutOptions {
   /**
    * Results kept per group (the most recent events): a subscriber further
    * behind than this executes on its own, which is correct, only slower.
-   * @default 64
+   * Subscribers of a group read the same appends at once, so a few suffice.
+   * @default 16
    */
   resultsPerGroup?: number;
 }
@@ -66,7 +67,7 @@ export class SubscriptionFanout {
   #sharing = true;
 
   constructor(options: SubscriptionFanoutOptions = {}) {
-    this.#resultsPerGroup = Math.max(1, options.resultsPerGroup ?? 64);
+    this.#resultsPerGroup = Math.max(1, options.resultsPerGroup ?? 16);
   }
 
   /**
