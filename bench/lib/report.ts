@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { HTTP_PATHS, type BenchResults, type DeliveryRun, type HttpPathName, type HttpRun, type ProfileRef } from './results.js';
+import { fanoutCometdVerdicts } from './fanout-cometd-targets.js';
 import { fmt } from './stats.js';
 
 export const ANALYSIS_BEGIN = '<!-- ANALYSIS:BEGIN (kept by bench/run.ts across runs; edit by hand) -->';
@@ -59,14 +60,8 @@ export function verdicts(r: BenchResults): TargetVerdict[] {
     met: cpu === undefined ? undefined : cpu <= TARGETS.gatewayCpuUsPerMutation,
   });
   const big = r.fanout.find((f) => f.subscriptions === TARGETS.fanoutSubscriptions);
-  // Judged on the first (heaviest) paced run; the others are shown alongside.
-  const [paced, ...lighter] = big?.deliveries.filter((d) => d.roundMs > 0) ?? [];
-  const others = lighter.map((d) => `; ${d.label}: p99 ${fmt(d.latency.p99)} ms, ${d.lost} lost`).join('');
-  out.push({
-    target: `${TARGETS.fanoutSubscriptions.toLocaleString('en')} subscriptions: p99 <= ${TARGETS.fanoutP99Ms} ms and 0 lost`,
-    measured: paced ? `${paced.label}: p99 ${fmt(paced.latency.p99)} ms, ${paced.lost} lost of ${paced.expected}${others}` : '–',
-    met: paced ? paced.latency.p99 <= TARGETS.fanoutP99Ms && paced.lost === 0 : undefined,
-  });
+  // Issue 14's fan-out and CometD-session targets (bench/lib/fanout-cometd-targets.ts).
+  out.push(...fanoutCometdVerdicts(r));
   out.push({
     target: `<= ${TARGETS.heapPerSubscriptionBytes / 1024} KB heap per idle subscription (${TARGETS.fanoutSubscriptions.toLocaleString('en')})`,
     measured: big ? kb(big.memory.heapPerItem) : '–',
