@@ -11,6 +11,8 @@
  * BENCH_QUICK=1 runs small counts (a smoke test of the script itself);
  * BENCH_PHASES=a,b,c,d,e,f (default all) runs only some phases; (f) is two
  * instances on a redis-server of its own (scripts/ensure-redis.sh installs it).
+ * BENCH_HTTP_PATHS=proxy-got,gateway (default all four) only some paths of (a); BENCH_PROFILES=0 skips the profiled passes;
+ * BENCH_HTTP_MS and BENCH_ROUNDS override the concurrent duration per path and the rounds of (a).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +34,8 @@ const RESULTS_FILE = fileURLToPath(new URL(QUICK ? './RESULTS.quick.md' : './RES
 const PROFILE_DIR = fileURLToPath(new URL('./profiles/', import.meta.url));
 const HARD_DEADLINE_MS = 14 * 60_000;
 const PHASES = new Set((process.env['BENCH_PHASES'] ?? 'a,b,c,d,e,f').split(',').map((p) => p.trim()));
+const HTTP_PATH_LIST = process.env['BENCH_HTTP_PATHS']?.split(',').map((p) => p.trim());
+const PROFILES = process.env['BENCH_PROFILES'] !== '0';
 
 const SETTINGS = QUICK
   ? {
@@ -51,6 +55,9 @@ const SETTINGS = QUICK
 
 /** Subscriptions of each transport's run in (e). */
 const TRANSPORT_SUBSCRIPTIONS = 1_000;
+const override = (name: string): number | undefined => (process.env[name] ? Number(process.env[name]) : undefined);
+SETTINGS.durationMs = override('BENCH_HTTP_MS') ?? SETTINGS.durationMs;
+SETTINGS.rounds = override('BENCH_ROUNDS') ?? SETTINGS.rounds;
 
 async function main(): Promise<number> {
   const startedAt = performance.now();
@@ -115,11 +122,12 @@ async function main(): Promise<number> {
       concurrency: SETTINGS.concurrency,
       durationMs: SETTINGS.durationMs,
       rounds: SETTINGS.rounds,
+      ...(HTTP_PATH_LIST ? { paths: HTTP_PATH_LIST } : {}),
     };
     if (PHASES.has('a')) await attempt('(a) record mutations', async () => {
       results.http.paths = await runHttpPhase(http);
     });
-    if (PHASES.has('a')) await attempt('(a) CPU profiles', async () => {
+    if (PHASES.has('a') && PROFILES) await attempt('(a) CPU profiles', async () => {
       const file = await profileHttpPath(http, 'gateway', `${PROFILE_DIR}gateway-http-c32.cpuprofile`, 5_000);
       profile(`CPU: gateway during UpdateRecord at c=${SETTINGS.concurrency} (5 s)`, 'cpu', file);
       const baseline = await profileHttpPath(http, 'proxy-got', `${PROFILE_DIR}proxy-got-http-c32.cpuprofile`, 5_000);

@@ -1,7 +1,9 @@
 /**
  * Forks the simulator, the gateway and the baseline proxies, each in its own
- * Node process with --expose-gc (memory after GC) and tsx (the TypeScript
- * sources, as in tests), and NODE_ENV=production in every child's
+ * Node process with --expose-gc (memory after GC) and tsx's ESM loader only
+ * (`tsx/esm`: the TypeScript sources, as in tests; without its CommonJS hook,
+ * a `require` at run time, such as Apollo's createHash on every request,
+ * costs what it costs under plain node), and NODE_ENV=production in every child's
  * environment: libraries (Express, graphql-js, Apollo) read it from
  * process.env, not from our configuration object.
  */
@@ -23,7 +25,7 @@ export interface Child<A extends Api> {
 
 function start<A extends Api>(name: string, file: string, env: Record<string, string>): Child<A> {
   const child = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    execArgv: ['--import', 'tsx/esm', '--expose-gc'],
     env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -32,6 +32,8 @@ export interface HttpPhaseOptions {
   concurrency: number;
   durationMs: number;
   rounds: number;
+  /** Only these paths (default all four, in HTTP_PATHS order). */
+  paths?: readonly string[];
 }
 
 /** One round's raw figures, summed over rounds before summarizing. */
@@ -84,6 +86,7 @@ export async function runHttpPhase(o: HttpPhaseOptions): Promise<Partial<Record<
     'proxy-undici': proxyTarget('proxy-undici', o.proxyUrls.undici),
     gateway: gatewayTarget(o.gatewayUrl),
   };
+  const selected = HTTP_PATHS.filter((p) => !o.paths || o.paths.includes(p));
   const seqAgents = new Map(HTTP_PATHS.map((p) => [p, keepAliveAgent(1)]));
   const concAgents = new Map(HTTP_PATHS.map((p) => [p, keepAliveAgent(o.concurrency)]));
   const measure = async (body: () => Promise<RunResult>): Promise<Measured> => {
@@ -93,7 +96,7 @@ export async function runHttpPhase(o: HttpPhaseOptions): Promise<Partial<Record<
   };
   try {
     progress(`(a) warm-up: ${o.warmupCount} sequential + 2 s at c=${o.concurrency} per path`);
-    for (const path of HTTP_PATHS) {
+    for (const path of selected) {
       const warm = await runSequential(targets[path], seqAgents.get(path)!, o.warmupCount);
       if (warm.errors > 0) throw new Error(`${path} warm-up: ${warm.errors} errors, e.g. ${warm.errorSamples[0]}`);
       await runConcurrent(targets[path], concAgents.get(path)!, o.concurrency, 2_000);
@@ -104,19 +107,19 @@ export async function runHttpPhase(o: HttpPhaseOptions): Promise<Partial<Record<
     const perRound = Math.ceil(o.sequentialCount / o.rounds);
     progress(`(a) sequential: ${o.sequentialCount} requests per path in ${o.rounds} rounds`);
     for (let round = 0; round < o.rounds; round++) {
-      for (const path of HTTP_PATHS) seq.get(path)!.push(await measure(() => runSequential(targets[path], seqAgents.get(path)!, perRound)));
+      for (const path of selected) seq.get(path)!.push(await measure(() => runSequential(targets[path], seqAgents.get(path)!, perRound)));
     }
-    const sequential = new Map(HTTP_PATHS.map((p) => [p, combine(p, seq.get(p)!)]));
-    for (const p of HTTP_PATHS) progress(`(a)   ${line(p, sequential.get(p)!)}`);
+    const sequential = new Map(selected.map((p) => [p, combine(p, seq.get(p)!)]));
+    for (const p of selected) progress(`(a)   ${line(p, sequential.get(p)!)}`);
 
     progress(`(a) concurrent: c=${o.concurrency} for ${o.durationMs / 1000} s per path in ${o.rounds} rounds`);
     for (let round = 0; round < o.rounds; round++) {
-      for (const path of HTTP_PATHS) {
+      for (const path of selected) {
         conc.get(path)!.push(await measure(() => runConcurrent(targets[path], concAgents.get(path)!, o.concurrency, o.durationMs / o.rounds)));
       }
     }
     const out: Partial<Record<HttpPathName, HttpPath>> = {};
-    for (const p of HTTP_PATHS) {
+    for (const p of selected) {
       out[p] = { sequential: sequential.get(p)!, concurrent: combine(p, conc.get(p)!) };
       progress(`(a)   ${line(p, out[p].concurrent)}`);
     }
