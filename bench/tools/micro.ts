@@ -5,13 +5,13 @@
  * machine: `npx tsx bench/tools/micro.ts`. Each figure is the best of 7
  * timed batches (the least disturbed), in µs per call.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import CircuitBreaker from 'opossum';
 import { pino } from 'pino';
 import { CookieJar } from 'tough-cookie';
 import { REDACTED_PATHS } from '../../src/logger.js';
-import { inSpan } from '../../src/observability/tracing.js';
+import { inSpan, tracer } from '../../src/observability/tracing.js';
 
 type Case = () => unknown;
 
@@ -35,6 +35,8 @@ const cases: [string, Case][] = [];
 const add = (name: string, fn: Case): void => void cases.push([name, fn]);
 
 add('HMAC-SHA256 of the credential (credentialKey)', () => createHmac('sha256', key).update(authorization).digest('base64url'));
+const keyObject = createSecretKey(key);
+add('... with the key as a KeyObject made once', () => createHmac('sha256', keyObject).update(authorization).digest('base64url'));
 const keys = new Map([[authorization, createHmac('sha256', key).update(authorization).digest('base64url')]]);
 add('... looked up in a Map of known credentials', () => keys.get(authorization));
 
@@ -55,7 +57,16 @@ add('opossum fire, defaults (rolling percentiles, snapshots)', () => breakerDefa
 add('opossum fire, rollingPercentilesEnabled/enableSnapshots false', () => breakerLean.fire(ok));
 add('... no breaker', () => ok());
 
-add('inSpan (no tracer provider registered)', () => inSpan('GWS POST', { 'http.request.method': 'POST', 'url.path': '/x' }, async () => 1));
+add('startActiveSpan, no provider (inSpan before)', () =>
+  tracer.startActiveSpan('GWS POST', { attributes: { 'http.request.method': 'POST', 'url.path': '/x' } }, async (span) => {
+    try {
+      return 1;
+    } finally {
+      span.end();
+    }
+  }),
+);
+add('inSpan, no provider (now: no span at all)', () => inSpan('GWS POST', { 'http.request.method': 'POST', 'url.path': '/x' }, async () => 1));
 add('... plain call', async () => 1);
 
 const logger = pino({ level: 'silent', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });

@@ -8,6 +8,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { setSpansRecorded } from './tracing.js';
 
 export interface Tracing {
   /** Exports the spans ended so far. */
@@ -23,9 +24,11 @@ export function startTracing(options: { serviceName?: string; exporter?: SpanExp
     spanProcessors: [new BatchSpanProcessor(options.exporter ?? new OTLPTraceExporter())],
   });
   provider.register();
+  setSpansRecorded(true);
   return {
     flush: () => provider.forceFlush(),
     shutdown: async () => {
+      setSpansRecorded(false);
       await provider.shutdown();
       trace.disable();
     },
