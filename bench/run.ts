@@ -12,7 +12,9 @@
  * BENCH_PHASES=a,b,c,d,e,f (default all) runs only some phases; (f) is two
  * instances on a redis-server of its own (scripts/ensure-redis.sh installs it).
  * BENCH_HTTP_PATHS=proxy-got,gateway (default all four) only some paths of (a); BENCH_PROFILES=0 skips the profiled passes;
- * BENCH_HTTP_MS and BENCH_ROUNDS override the concurrent duration per path and the rounds of (a).
+ * BENCH_HTTP_MS and BENCH_ROUNDS override the concurrent duration per path and the rounds of (a);
+ * BENCH_GATEWAY_B=/path/to/another/checkout adds that tree's gateway as path gateway-b of (a)
+ * (the same load, the same rounds: an A/B run of a change; the tree needs node_modules).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -95,6 +97,7 @@ async function main(): Promise<number> {
   const sim = startSimulatorChild();
   let gateway: ReturnType<typeof startGatewayChild> | undefined;
   let proxy: ReturnType<typeof startProxyChild> | undefined;
+  let gatewayB: ReturnType<typeof startGatewayChild> | undefined;
   let endWholeRun: (() => Promise<void>) | undefined;
   try {
     const simInfo = await sim.rpc.call('info', undefined, 60_000);
@@ -102,6 +105,9 @@ async function main(): Promise<number> {
     const gw = gateway.rpc;
     const gwInfo = await gw.call('info', undefined, 60_000);
     results.gatewayEnv = { ...gwInfo.env };
+    const treeB = process.env['BENCH_GATEWAY_B'];
+    gatewayB = treeB ? startGatewayChild(simInfo.url, {}, treeB) : undefined;
+    const gatewayBInfo = await gatewayB?.rpc.call('info', undefined, 60_000);
     proxy = startProxyChild(simInfo.url);
     const proxyInfo = await proxy.rpc.call('info', undefined, 60_000);
     progress(`simulator ${simInfo.url} (pid ${simInfo.pid}), gateway ${gwInfo.url} (pid ${gwInfo.pid}), proxies got ${proxyInfo.got} / undici ${proxyInfo.undici} (pid ${proxyInfo.pid})`);
@@ -123,6 +129,7 @@ async function main(): Promise<number> {
       durationMs: SETTINGS.durationMs,
       rounds: SETTINGS.rounds,
       ...(HTTP_PATH_LIST ? { paths: HTTP_PATH_LIST } : {}),
+      ...(gatewayB && gatewayBInfo ? { gatewayB: { url: gatewayBInfo.url, rpc: gatewayB.rpc } } : {}),
     };
     if (PHASES.has('a')) await attempt('(a) record mutations', async () => {
       results.http.paths = await runHttpPhase(http);
@@ -225,8 +232,9 @@ async function main(): Promise<number> {
     progress('stopping the gateway and the simulator');
     await gateway?.rpc.call('stop', undefined, 30_000).catch((e: unknown) => results.failures.push(`gateway stop: ${String(e)}`));
     await proxy?.rpc.call('stop', undefined, 30_000).catch((e: unknown) => results.failures.push(`proxy stop: ${String(e)}`));
+    await gatewayB?.rpc.call('stop', undefined, 30_000).catch((e: unknown) => results.failures.push(`gateway-b stop: ${String(e)}`));
     await sim.rpc.call('close', undefined, 30_000).catch((e: unknown) => results.failures.push(`simulator close: ${String(e)}`));
-    await Promise.all([gateway?.exited(5_000), proxy?.exited(5_000), sim.exited(5_000)]);
+    await Promise.all([gateway?.exited(5_000), gatewayB?.exited(5_000), proxy?.exited(5_000), sim.exited(5_000)]);
   }
 
   results.durationS = (performance.now() - startedAt) / 1000;

@@ -24,7 +24,7 @@ export interface Child<A extends Api> {
 }
 
 function start<A extends Api>(name: string, file: string, env: Record<string, string>): Child<A> {
-  const child = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
+  const child = fork(file.startsWith('/') ? file : fileURLToPath(new URL(file, import.meta.url)), [], {
     execArgv: ['--import', 'tsx/esm', '--expose-gc'],
     env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -46,9 +46,12 @@ function start<A extends Api>(name: string, file: string, env: Record<string, st
 
 export const startSimulatorChild = (): Child<SimApi> => start<SimApi>('simulator', '../sim-child.ts', {});
 
-/** The gateway child with GATEWAY_ENV, and `overrides` (a variable set to '' is unset: the gateway's default). */
-export const startGatewayChild = (simulatorUrl: string, overrides: Record<string, string> = {}): Child<GatewayApi> =>
-  start<GatewayApi>('gateway', '../gateway-child.ts', {
+/**
+ * The gateway child with GATEWAY_ENV, and `overrides` (a variable set to '' is unset: the gateway's default);
+ * `tree`: another checkout's root, whose gateway runs instead (A/B runs, path gateway-b).
+ */
+export const startGatewayChild = (simulatorUrl: string, overrides: Record<string, string> = {}, tree?: string): Child<GatewayApi> =>
+  start<GatewayApi>(tree ? 'gateway-b' : 'gateway', tree ? `${tree}/bench/gateway-child.ts` : '../gateway-child.ts', {
     ...GATEWAY_ENV,
     ...overrides,
     BENCH_GATEWAY_OVERRIDES: JSON.stringify(overrides),

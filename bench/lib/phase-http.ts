@@ -34,12 +34,16 @@ export interface HttpPhaseOptions {
   rounds: number;
   /** Only these paths (default all four, in HTTP_PATHS order). */
   paths?: readonly string[];
+  /** A second gateway from another source tree (A/B runs). */
+  gatewayB?: { url: string; rpc: RpcClient<GatewayApi> };
 }
 
 /** One round's raw figures, summed over rounds before summarizing. */
 interface Measured {
   result: RunResult;
   cpu: CpuShares;
+  /** CPU ms of the second gateway (A/B runs) over the window. */
+  gatewayBMs: number;
 }
 
 function combine(path: HttpPathName, parts: readonly Measured[]): HttpRun {
@@ -49,7 +53,8 @@ function combine(path: HttpPathName, parts: readonly Measured[]): HttpRun {
   const elapsedMs = sum((p) => p.result.elapsedMs);
   // Cores over the whole measured time: CPU ms over wall ms of the windows.
   const windowMs = elapsedMs;
-  const serverMs = path === 'gateway' ? sum((p) => p.cpu.gatewayMs) : path === 'direct' ? undefined : sum((p) => p.cpu.proxyMs);
+  const serverMs =
+    path === 'gateway' ? sum((p) => p.cpu.gatewayMs) : path === 'gateway-b' ? sum((p) => p.gatewayBMs) : path === 'direct' ? undefined : sum((p) => p.cpu.proxyMs);
   const simulatorMs = sum((p) => p.cpu.simulatorMs);
   const cores = (f: (c: CpuShares) => number | undefined): number | undefined => {
     const values = parts.map((p) => f(p.cpu));
@@ -85,14 +90,17 @@ export async function runHttpPhase(o: HttpPhaseOptions): Promise<Partial<Record<
     'proxy-got': proxyTarget('proxy-got', o.proxyUrls.got),
     'proxy-undici': proxyTarget('proxy-undici', o.proxyUrls.undici),
     gateway: gatewayTarget(o.gatewayUrl),
+    'gateway-b': gatewayTarget(o.gatewayB?.url ?? o.gatewayUrl),
   };
-  const selected = HTTP_PATHS.filter((p) => !o.paths || o.paths.includes(p));
+  const selected = HTTP_PATHS.filter((p) => (!o.paths || o.paths.includes(p)) && (p !== 'gateway-b' || o.gatewayB));
   const seqAgents = new Map(HTTP_PATHS.map((p) => [p, keepAliveAgent(1)]));
   const concAgents = new Map(HTTP_PATHS.map((p) => [p, keepAliveAgent(o.concurrency)]));
   const measure = async (body: () => Promise<RunResult>): Promise<Measured> => {
     const stop = await cpuWindow(o.gw, o.sim, o.proxy);
+    const b0 = await o.gatewayB?.rpc.call('cpu', undefined);
     const result = await body();
-    return { result, cpu: await stop() };
+    const b1 = await o.gatewayB?.rpc.call('cpu', undefined);
+    return { result, cpu: await stop(), gatewayBMs: b0 && b1 ? b1.cpuMs - b0.cpuMs : 0 };
   };
   try {
     progress(`(a) warm-up: ${o.warmupCount} sequential + 2 s at c=${o.concurrency} per path`);

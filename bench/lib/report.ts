@@ -71,7 +71,7 @@ export function verdicts(r: BenchResults): TargetVerdict[] {
 }
 
 /** The short name of the process in the middle of each path, for the CPU columns. */
-const SERVER_LABEL: Record<HttpPathName, string> = { direct: '', 'proxy-got': 'proxy', 'proxy-undici': 'proxy', gateway: 'gw' };
+const SERVER_LABEL: Record<HttpPathName, string> = { direct: '', 'proxy-got': 'proxy', 'proxy-undici': 'proxy', gateway: 'gw', 'gateway-b': 'gw-b' };
 
 function httpRows(name: HttpPathName, run: HttpRun, mode: string): string {
   const l = run.latency;
@@ -200,7 +200,7 @@ export function renderReport(r: BenchResults, previousPath: string): string {
   if (gateway) {
     L.push(row(['gateway against', `throughput ratio (c=${r.http.concurrency})`, 'added p50 ms (sequential)', 'added p99 ms (sequential)', `added p50 ms (c=${r.http.concurrency})`, `CPU µs/request of the middle process (c=${r.http.concurrency})`]));
     L.push(row(['---', '---:', '---:', '---:', '---:', '---:']));
-    for (const name of HTTP_PATHS.filter((n) => n !== 'gateway')) {
+    for (const name of HTTP_PATHS.filter((n) => n !== 'gateway' && n !== 'gateway-b')) {
       const b = paths[name];
       if (!b) continue;
       L.push(row([

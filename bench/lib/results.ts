@@ -4,8 +4,12 @@ import type { ProfileSummary } from './profile-summary.js';
 import type { LatencySummary } from './stats.js';
 import type { MachineInfo } from './machine.js';
 
-/** The four ways phase (a) sends the same UpdateRecord; the first three are baselines for the fourth. */
-export const HTTP_PATHS = ['direct', 'proxy-got', 'proxy-undici', 'gateway'] as const;
+/**
+ * The four ways phase (a) sends the same UpdateRecord; the first three are
+ * baselines for the fourth. `gateway-b` is a second gateway built from
+ * another source tree (BENCH_GATEWAY_B), for A/B runs of a change.
+ */
+export const HTTP_PATHS = ['direct', 'proxy-got', 'proxy-undici', 'gateway', 'gateway-b'] as const;
 export type HttpPathName = (typeof HTTP_PATHS)[number];
 
 export interface HttpRun {
