@@ -8,9 +8,8 @@
 import { createHmac, createSecretKey, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import CircuitBreaker from 'opossum';
-import { pino } from 'pino';
 import { CookieJar } from 'tough-cookie';
-import { REDACTED_PATHS } from '../../src/logger.js';
+import { createLogger } from '../../src/logger.js';
 import { inSpan, tracer } from '../../src/observability/tracing.js';
 
 type Case = () => unknown;
@@ -69,7 +68,7 @@ add('startActiveSpan, no provider (inSpan before)', () =>
 add('inSpan, no provider (now: no span at all)', () => inSpan('GWS POST', { 'http.request.method': 'POST', 'url.path': '/x' }, async () => 1));
 add('... plain call', async () => 1);
 
-const logger = pino({ level: 'silent', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+const logger = createLogger({ level: 'silent' });
 add('pino child({ requestId }) of a redacting logger', () => logger.child({ requestId: 'a0b1c2d3-e4f5-4a6b-8c7d-0123456789ab' }));
 
 const lruAuto = new LRUCache<string, object>({ max: 10_000, ttl: 1_800_000, updateAgeOnGet: true, ttlAutopurge: true });

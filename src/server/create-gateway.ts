@@ -5,14 +5,14 @@
  * clients (1001), then close every upstream session.
  */
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import cors from 'cors';
-import express, { type ErrorRequestHandler, type Request } from 'express';
+import express, { type ErrorRequestHandler } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { GatewayConfig } from '../config/config.js';
 import { parseAuthorization, type GatewayContext } from '../graphql/context.js';
@@ -26,6 +26,7 @@ import { createLimitedHttpServer, lastResortErrorHandler, methodNotAllowed, notF
 import { createGatewayPipeline, RequestFailures } from '../pipeline/index.js';
 import { apolloPipelineOptions } from './apollo-pipeline.js';
 import { requestLoggingPlugin } from '../observability/request-logging.js';
+import { graphqlPostHandler, type NodeMiddleware } from './graphql-post.js';
 import type { GwsHttpClient } from '../upstream/gws-http-client.js';
 import type { RequestHandler } from 'express';
 import { createHttpTransports } from '../transports/http-transports.js';
@@ -57,7 +58,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const app = express();
   app.disable('x-powered-by');
   app.use(rejectOversizeBody(config.limits.maxBodyBytes));
-  const httpServer = createLimitedHttpServer(app, config.http, logger);
+  // A plain JSON POST to /graphql (every mutation) skips Express (graphql-post.ts); everything else is Express's.
+  // Set once Apollo has started (below): Apollo's drain plugin needs the server first.
+  const direct: { graphqlPost?: (req: IncomingMessage, res: ServerResponse) => boolean } = {};
+  const httpServer = createLimitedHttpServer((req, res) => {
+    if (!direct.graphqlPost?.(req, res)) app(req, res);
+  }, config.http, logger);
   // One pipeline for every transport: Apollo (HTTP) and graphql-ws are adapters of it.
   const pipeline = createGatewayPipeline({ config, schema, logger });
   const { plugin: pipelinePlugin, ...apolloPipeline } = apolloPipelineOptions(pipeline);
@@ -77,6 +83,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return { drainServer: async () => httpStreams.dispose() };
     },
   };
+  const noStore: ApolloServerPlugin = {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (!response.http.headers.has('cache-control')) response.http.headers.set('cache-control', 'no-store');
+        },
+      };
+    },
+  };
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     ...apolloPipeline,
@@ -85,6 +100,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // We own SIGINT/SIGTERM (main.ts) so the shutdown order stays ours.
     stopOnTerminationSignals: false,
     plugins: [
+      // Cache control hooks every field of every operation; with no hints in the schema its one effect was
+      // `cache-control: no-store` on every answer, which noStore keeps at one header per response.
+      ApolloServerPluginCacheControlDisabled(),
+      noStore,
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       wsDrain,
       httpStreamsDrain,
@@ -114,32 +133,44 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   app.all(['/healthz', '/readyz', '/metrics'], methodNotAllowed(['GET', 'HEAD']));
   if (options.playground) app.use(options.playground);
+  const corsHandler = cors<cors.CorsRequest>({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, credentials: false });
+  const contextOf = async (req: IncomingMessage, res: ServerResponse): Promise<GatewayContext> => {
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
+    const controller = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    // The request's child logger is made on first use, and not at all when logging is off.
+    let child: Logger | undefined;
+    return {
+      requestId,
+      get logger() {
+        return (child ??= logger.isLevelEnabled('fatal') ? logger.child({ requestId }) : logger);
+      },
+      authorization: parseAuthorization(req.headers.authorization),
+      services,
+      client: { remoteAddress: req.socket.remoteAddress ?? '', forwardedFor: forwardedForHeader(req.headers['x-forwarded-for']) },
+      signal: controller.signal,
+    };
+  };
   app.use(
     '/graphql',
-    cors<cors.CorsRequest>({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, credentials: false }),
+    corsHandler,
     express.json({ limit: config.limits.maxBodyBytes }),
     httpStreams.middleware,
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const requestId = requestIdOf(req);
-        res.setHeader('x-request-id', requestId);
-        const controller = new AbortController();
-        res.on('close', () => {
-          if (!res.writableFinished) controller.abort();
-        });
-        return {
-          requestId,
-          logger: logger.child({ requestId }),
-          authorization: parseAuthorization(req.headers.authorization),
-          services,
-          client: { remoteAddress: req.socket.remoteAddress ?? '', forwardedFor: forwardedForHeader(req.headers['x-forwarded-for']) },
-          signal: controller.signal,
-        };
-      },
-    }),
+    expressMiddleware(apollo, { context: ({ req, res }) => contextOf(req, res) }),
   );
   // Body-parser failures (malformed JSON, too large) as GraphQL errors: never Express's HTML page with a stack.
   app.use(bodyErrorHandler(logger, config.limits.maxBodyBytes));
+  direct.graphqlPost = graphqlPostHandler({
+    apollo,
+    path: '/graphql',
+    maxBodyBytes: config.limits.maxBodyBytes,
+    cors: corsHandler as NodeMiddleware,
+    context: contextOf,
+    logger,
+  });
   app.use(notFound);
   app.use(lastResortErrorHandler(logger));
 
@@ -192,7 +223,7 @@ function bodyErrorHandler(logger: Logger, maxBodyBytes: number): ErrorRequestHan
   };
 }
 
-function requestIdOf(req: Request): string {
+function requestIdOf(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
