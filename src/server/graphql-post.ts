@@ -45,6 +45,7 @@ export interface GraphqlPostOptions<C extends BaseContext> {
   internalError: (res: ServerResponse, error: unknown) => void;
 }
 
+const STREAM_HINT = /event-stream|multipart/i;
 const JSON_TYPES = new Set(['application/json', 'application/json; charset=utf-8', 'application/json;charset=utf-8']);
 /** body-parser's strict mode: the first character that is not JSON whitespace. */
 const FIRST_CHAR = /^[ \t\n\r]*([^ \t\n\r])/;
@@ -64,7 +65,9 @@ export function graphqlPostHandler<C extends BaseContext>(o: GraphqlPostOptions<
     if (declared === undefined || h['transfer-encoding'] !== undefined) return false;
     const length = Number(declared);
     if (!Number.isSafeInteger(length) || length > o.maxBodyBytes) return false;
-    if (streamTransportOf(h.accept) !== undefined) return false;
+    // Only text/event-stream and multipart/mixed can name a stream transport: parse Accept only when one appears.
+    const accept = h.accept;
+    if (accept !== undefined && STREAM_HINT.test(accept) && streamTransportOf(accept) !== undefined) return false;
     o.cors(req, res, (error) => {
       if (error) o.internalError(res, error);
       else readBody(req, res, o);
