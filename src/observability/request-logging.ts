@@ -9,6 +9,8 @@ import type { GatewayContext } from '../graphql/context.js';
 export function requestLoggingPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart({ contextValue }) {
+      // No hooks at all for a request whose line would not be written.
+      if (!contextValue.logger.isLevelEnabled('info')) return;
       const started = performance.now();
       return {
         async willSendResponse({ operationName, errors, operation, response }) {

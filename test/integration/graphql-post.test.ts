@@ -78,6 +78,8 @@ describe('POST /graphql: the direct path answers as Express does', () => {
     expect(direct.status).toBe(200);
     expect(JSON.parse(direct.body)).toEqual({ data: { __typename: 'Query' } });
     expect(direct.headers['etag']).toBeUndefined();
+    // Apollo's cache control plugin said so before it was disabled; it must still be said.
+    expect(direct.headers['cache-control']).toBe('no-store');
     expect(express.headers['etag']).toBeDefined();
   });
 
