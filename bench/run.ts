@@ -9,7 +9,7 @@
  * deadline ends the run whatever happens.
  *
  * BENCH_QUICK=1 runs small counts (a smoke test of the script itself);
- * BENCH_PHASES=a,b,c,d,e,f (default all) runs only some phases; (f) is two
+ * BENCH_PHASES=s,a,b,c,d,e,f (default all) runs only some phases (s: npm start's time to listen); (f) is two
  * instances on a redis-server of its own (scripts/ensure-redis.sh installs it).
  * BENCH_HTTP_PATHS=proxy-got,gateway (default all four) only some paths of (a); BENCH_PROFILES=0 skips the profiled passes;
  * BENCH_HTTP_MS and BENCH_ROUNDS override the concurrent duration per path and the rounds of (a);
@@ -27,6 +27,7 @@ import { profileHttpPath, runHttpPhase, type HttpPhaseOptions } from './lib/phas
 import { runResume } from './lib/phase-resume.js';
 import { summarizeCpuProfile, summarizeHeapProfile } from './lib/profile-summary.js';
 import { progress } from './lib/progress.js';
+import { measureStartup } from './lib/phase-startup.js';
 import { renderReport, verdicts } from './lib/report.js';
 import type { BenchResults } from './lib/results.js';
 import { benchUsers } from './lib/users.js';
@@ -35,7 +36,7 @@ const QUICK = process.env['BENCH_QUICK'] === '1';
 const RESULTS_FILE = fileURLToPath(new URL(QUICK ? './RESULTS.quick.md' : './RESULTS.md', import.meta.url));
 const PROFILE_DIR = fileURLToPath(new URL('./profiles/', import.meta.url));
 const HARD_DEADLINE_MS = 14 * 60_000;
-const PHASES = new Set((process.env['BENCH_PHASES'] ?? 'a,b,c,d,e,f').split(',').map((p) => p.trim()));
+const PHASES = new Set((process.env['BENCH_PHASES'] ?? 's,a,b,c,d,e,f').split(',').map((p) => p.trim()));
 const HTTP_PATH_LIST = process.env['BENCH_HTTP_PATHS']?.split(',').map((p) => p.trim());
 const PROFILES = process.env['BENCH_PROFILES'] !== '0';
 
@@ -93,6 +94,10 @@ async function main(): Promise<number> {
     results.profiles.push({ title, kind, file: file.slice(process.cwd().length + 1), summary });
   };
 
+  if (PHASES.has('s')) await attempt('(s) start-up', async () => {
+    results.startupMs = await measureStartup(3);
+    progress(`(s) npm start -> listening: ${results.startupMs.map((ms) => `${(ms / 1000).toFixed(2)} s`).join(', ')}`);
+  });
   progress('starting the simulator and the gateway (child processes)');
   const sim = startSimulatorChild();
   let gateway: ReturnType<typeof startGatewayChild> | undefined;

@@ -113,6 +113,8 @@ export interface ProfileRef {
 }
 
 export interface BenchResults {
+  /** Phase (s): ms from `npm start` to listening, nothing to rebuild, per run. */
+  startupMs?: number[];
   date: string;
   durationS: number;
   /** Average CPU of processes other than the benchmark's over the whole run, in cores (a shared machine). */
