@@ -13,22 +13,18 @@
  * transports), GET, OPTIONS (CORS preflight). What this path does itself, it
  * does as the Express route does: the same CORS middleware, the same
  * context (request id, abort on disconnect), body-parser's strict JSON rules
- * and the same error answers (create-gateway.ts passes them in), Apollo
- * for everything GraphQL (CSRF prevention included). A test sends the same
+ * and the same error answers as the route's error handler, Apollo for
+ * everything GraphQL (CSRF prevention included). A test sends the same
  * requests down both paths and compares the answers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { Logger } from '../logger.js';
 import { streamTransportOf } from '../transports/accept.js';
+import { errorBody } from './http-limits.js';
 
 /** A connect-style middleware, such as the `cors` package's, run on the raw request. */
 export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
-
-/** Why a body could not be used, as body-parser reports it (status and type), for the shared error answer. */
-export interface BodyFailure {
-  status: number;
-  type: 'entity.parse.failed';
-}
 
 export interface GraphqlPostOptions<C extends BaseContext> {
   apollo: ApolloServer<C>;
@@ -39,10 +35,26 @@ export interface GraphqlPostOptions<C extends BaseContext> {
   cors: NodeMiddleware;
   /** The context the Express route builds for the same request. */
   context: (req: IncomingMessage, res: ServerResponse) => Promise<C>;
-  /** Answers a body that is not JSON, as the Express route's error handler does. */
-  bodyFailed: (res: ServerResponse, failure: BodyFailure) => void;
-  /** Answers an error outside GraphQL (500), as the Express route's error handler does. */
-  internalError: (res: ServerResponse, error: unknown) => void;
+  logger: Logger;
+}
+
+/** What the Express route's body error handler answers (create-gateway.ts; the test compares the two paths). */
+const MALFORMED = errorBody('Malformed request body: send JSON { "query": "...", "variables": {...} }', 'BAD_REQUEST');
+const INTERNAL = errorBody('Internal server error', 'INTERNAL_SERVER_ERROR');
+
+/** What Express's res.status(status).json(body) writes, on a plain response. */
+function writeJson(res: ServerResponse, status: number, body: object): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', Buffer.byteLength(text));
+  res.end(text);
+}
+
+function internalError(res: ServerResponse, logger: Logger, error: unknown): void {
+  logger.error({ err: error }, 'unexpected error outside GraphQL');
+  if (res.headersSent) res.destroy();
+  else writeJson(res, 500, INTERNAL);
 }
 
 const STREAM_HINT = /event-stream|multipart/i;
@@ -69,7 +81,7 @@ export function graphqlPostHandler<C extends BaseContext>(o: GraphqlPostOptions<
     const accept = h.accept;
     if (accept !== undefined && STREAM_HINT.test(accept) && streamTransportOf(accept) !== undefined) return false;
     o.cors(req, res, (error) => {
-      if (error) o.internalError(res, error);
+      if (error) internalError(res, o.logger, error);
       else readBody(req, res, o);
     });
     return true;
@@ -85,13 +97,10 @@ function readBody<C extends BaseContext>(req: IncomingMessage, res: ServerRespon
     const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
     const body = parseJson(raw);
     if (body === undefined) {
-      o.bodyFailed(res, { status: 400, type: 'entity.parse.failed' });
+      writeJson(res, 400, MALFORMED);
       return;
     }
-    execute(req, res, body, o).catch((error: unknown) => {
-      if (res.headersSent) res.destroy(error instanceof Error ? error : undefined);
-      else o.internalError(res, error);
-    });
+    execute(req, res, body, o).catch((error: unknown) => internalError(res, o.logger, error));
   });
 }
 
