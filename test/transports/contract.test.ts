@@ -29,8 +29,8 @@ describe.each(Object.keys(PROFILES) as Profile[])('transport contract on the %s 
     await stack.stop();
   });
 
-  it('finds at least the HTTP and graphql-ws adapters', () => {
-    expect(ADAPTERS.map((a) => a.name)).toEqual(expect.arrayContaining(['HTTP POST', 'graphql-ws']));
+  it('finds the adapters of all five transports', () => {
+    expect(ADAPTERS.map((a) => a.name)).toEqual(expect.arrayContaining(['HTTP POST', 'graphql-ws', 'SSE', 'multipart', 'legacy graphql-ws']));
   });
 
   const cases = CASES.filter((c) => c.profile === profile);
