@@ -132,6 +132,22 @@ describe('several instances as one gateway', () => {
     }
   });
 
+  it('holds the refused-credential limit per client address across instances', async () => {
+    const limited = await startClusterStack({ env: { AUTH_FAILURES_PER_MINUTE: '2' } });
+    try {
+      const madeUp = (i: number) => `Basic ${Buffer.from(`nobody${i}:wrong`).toString('base64')}`;
+      const codes: unknown[] = [];
+      for (const [i, instance] of [0, 1, 0, 1].entries()) {
+        const { body } = await limited.gql(instance, '{ devices { id } }', {}, madeUp(i));
+        codes.push(body.errors?.[0]?.extensions?.['code']);
+      }
+      // Two refusals in all (one on each instance) use up the address's budget on both.
+      expect(codes).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'RATE_LIMITED', 'RATE_LIMITED']);
+    } finally {
+      await limited.stop();
+    }
+  });
+
   // Skipped until the APQ cache of the one-pipeline refactor takes an injected KeyValueCache (then RedisApqCache is wired in).
   it.skip('finds on B a persisted query registered on A', async () => {
     const query = '{ eventStream { state subscribers } }';
