@@ -6,6 +6,7 @@
  * Measures publish → receipt latency over both fleets, CPU per delivered
  * event over both instances, and Redis memory per retained event and per user.
  */
+import { createHmac } from 'node:crypto';
 import type { DemoUser } from '../../src/simulator/index.js';
 import { startRedisServer, type RedisServer } from '../../test/support/redis-server.js';
 import type { GatewayApi } from '../gateway-child.js';
@@ -17,6 +18,11 @@ import { progress, waitFor } from './progress.js';
 import type { DeliveryRun } from './results.js';
 import { summarize } from './stats.js';
 import { SubscriberFleet } from './subscriber-fleet.js';
+import { basicAuth } from './users.js';
+import { RedisConnections } from '../../src/cluster/redis-connection.js';
+import { RedisEventLog } from '../../src/cluster/redis-event-log.js';
+import { RedisKeys } from '../../src/cluster/redis-keys.js';
+import { silentLogger } from '../../src/logger.js';
 
 /** What phase (f) reports for one subscription count. */
 export interface ClusterRun {
@@ -25,7 +31,7 @@ export interface ClusterRun {
   instances: number;
   setupMs: number;
   deliveries: DeliveryRun[];
-  /** Redis memory: used_memory growth per event retained in the logs, and per user (log, meta, lease keys) with nothing retained. */
+  /** Redis memory (MEMORY USAGE of the users' keys): per event retained in the logs, and per user (log, meta, lease keys) with no event retained. */
   redis: { bytesPerRetainedEvent: number; bytesPerUser: number; retainedEvents: number; usedMemoryMiB: number };
   subscriptionErrors: number;
   subscriptionEnds: number;
@@ -69,12 +75,61 @@ async function usedMemory(redis: RedisServer): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(String(await redis.command('INFO', 'memory')))![1]);
 }
 
+/**
+ * Redis memory per retained event: a user's log grows in 4 KB stream nodes, so
+ * the few events per user of a delivery run do not show. Instead 1,000 events
+ * of the benchmark's shape are appended to one user's log (the gateway's own
+ * RedisEventLog, another prefix) and the log's MEMORY USAGE divided by them.
+ */
+async function bytesPerLoggedEvent(redis: RedisServer): Promise<number> {
+  const connections = new RedisConnections({ url: redis.url, connectTimeoutMs: 2_000, commandTimeoutMs: 2_000, logger: silentLogger });
+  const keys = new RedisKeys('bench-size:');
+  const log = new RedisEventLog({ redis: connections, keys, retentionMs: 300_000, maxPerUser: 10_000, secret: HASH_KEY, logger: silentLogger });
+  try {
+    await waitFor('a Redis connection for the size measure', () => (connections.healthy ? true : undefined), 10_000);
+    const count = 1_000;
+    for (let i = 0; i < count; i++) {
+      await log.append('size-user', {
+        notificationType: 'UPDATE_CALL_COMPLETION_STATS_ACKNOWLEDGE',
+        upstreamNotificationType: 'UpdateCallCompletionStatsAcknowledge',
+        messageType: 'OutboundRecordMessage',
+        referenceId: `f1000p0:${i}:${(1_796_140_000_000 + i).toFixed(3)}`,
+        record: { recordHandle: 6, applicationId: 134, campaignName: 'Campaign1', callingList: 'CallingList1', devicePath: '/devices/00000000-0000-4000-8000-000000000001' },
+        userData: null,
+        callResult: null,
+        deviceId: null,
+        receivedAt: new Date(),
+      });
+    }
+    const bytes = Number(await redis.command('MEMORY', 'USAGE', keys.user('size-user').log, 'SAMPLES', '0'));
+    await redis.command('DEL', keys.user('size-user').log, keys.user('size-user').meta);
+    return bytes / count;
+  } finally {
+    await log.dispose();
+    await connections.dispose();
+  }
+}
+
+/** MEMORY USAGE (exact: SAMPLES 0) of every key of these users, and the entries in their logs. */
+async function userKeyBytes(redis: RedisServer, users: readonly DemoUser[]): Promise<{ logBytes: number; otherBytes: number; entries: number }> {
+  let logBytes = 0;
+  let otherBytes = 0;
+  let entries = 0;
+  for (const user of users) {
+    const hash = createHmac('sha256', Buffer.from(HASH_KEY, 'utf8')).update(basicAuth(user)).digest('base64url');
+    const base = `ogw:u:{${hash}}:`;
+    logBytes += Number((await redis.command('MEMORY', 'USAGE', `${base}log`, 'SAMPLES', '0')) ?? 0);
+    entries += Number(await redis.command('XLEN', `${base}log`));
+    for (const key of ['meta', 'lease', 'up']) otherBytes += Number((await redis.command('MEMORY', 'USAGE', `${base}${key}`, 'SAMPLES', '0')) ?? 0);
+  }
+  return { logBytes, otherBytes, entries };
+}
+
 async function runOne(o: ClusterPhaseOptions, redis: RedisServer, gateways: Child<GatewayApi>[], wsUrls: string[], subscriptions: number): Promise<ClusterRun> {
   const label = `(f) ${subscriptions} over 2 instances:`;
   const perUser = subscriptions / o.users.length;
   if (!Number.isInteger(perUser / 2)) throw new Error(`${subscriptions} subscriptions do not split evenly over ${o.users.length} users and 2 instances`);
   await redis.command('FLUSHALL');
-  const emptyMemory = await usedMemory(redis);
   const fleets = wsUrls.map(() => new SubscriberFleet());
   const started = performance.now();
   await Promise.all(
@@ -93,8 +148,9 @@ async function runOne(o: ClusterPhaseOptions, redis: RedisServer, gateways: Chil
   const bayeux = await o.sim.call('bayeuxClients', undefined);
   const setupMs = performance.now() - started;
   progress(`${label} live in ${(setupMs / 1000).toFixed(1)} s; ${bayeux} Bayeux clients for ${o.users.length} users (one CometD session per user across both)`);
-  // Per user: the log's meta hash, the lease and its state, with nothing retained yet.
-  const perUserBytes = ((await usedMemory(redis)) - emptyMemory) / o.users.length;
+  // Per user: the log (its gap entries only), its meta hash, the lease and its state, with no event retained yet.
+  const idle = await userKeyBytes(redis, o.users);
+  const perUserBytes = (idle.logBytes + idle.otherBytes) / o.users.length;
 
   try {
     const deliveries: DeliveryRun[] = [];
@@ -104,7 +160,7 @@ async function runOne(o: ClusterPhaseOptions, redis: RedisServer, gateways: Chil
     deliveries.push(await deliver(o, gateways, fleets, { label: 'burst', rounds: 1, roundMs: 0, tag: `d${subscriptions}b`, subsPerUser: perUser }));
     const retained = deliveries.reduce((n, d) => n + d.published, 0);
     const memoryNow = await usedMemory(redis);
-    const bytesPerRetainedEvent = (memoryNow - emptyMemory - perUserBytes * o.users.length) / Math.max(1, retained);
+    const bytesPerRetainedEvent = await bytesPerLoggedEvent(redis);
     progress(`${label} Redis ${(memoryNow / 2 ** 20).toFixed(1)} MiB: ${bytesPerRetainedEvent.toFixed(0)} B per retained event, ${perUserBytes.toFixed(0)} B per user`);
     const failures = fleets.map((f) => f.failures);
     return {

@@ -164,6 +164,8 @@ export class LeasedEventSource implements UpstreamEventSource {
       await this.#takeOver(token);
       return;
     }
+    // Once started, the holder's state changes come as notices: no need to ask on every tick.
+    if (this.#started?.settled) return;
     try {
       const holder = await this.#o.leases.holder(this.#userKey);
       if (holder.held) this.#setRemote(holder.state);
