@@ -128,18 +128,20 @@ async function userKeyBytes(redis: RedisServer, users: readonly DemoUser[]): Pro
 async function runOne(o: ClusterPhaseOptions, redis: RedisServer, gateways: Child<GatewayApi>[], wsUrls: string[], subscriptions: number): Promise<ClusterRun> {
   const label = `(f) ${subscriptions} over 2 instances:`;
   const perUser = subscriptions / o.users.length;
-  if (!Number.isInteger(perUser / 2)) throw new Error(`${subscriptions} subscriptions do not split evenly over ${o.users.length} users and 2 instances`);
+  if (!Number.isInteger(perUser) || perUser < 2) throw new Error(`${subscriptions} subscriptions do not split over ${o.users.length} users and 2 instances`);
+  // Per user: the first instance gets the larger half when the count is odd.
+  const shares = [Math.ceil(perUser / 2), Math.floor(perUser / 2)];
   await redis.command('FLUSHALL');
   const fleets = wsUrls.map(() => new SubscriberFleet());
   const started = performance.now();
   await Promise.all(
-    fleets.map((fleet, i) => fleet.open({ wsUrl: wsUrls[i]!, users: o.users, subsPerUser: perUser / 2, subsPerConnection: 10 }, () => undefined)),
+    fleets.map((fleet, i) => fleet.open({ wsUrl: wsUrls[i]!, users: o.users, subsPerUser: shares[i]!, subsPerConnection: 10 }, () => undefined)),
   );
   await waitFor(
     `${subscriptions} subscriptions live on both instances`,
     async () => {
       const statuses = await Promise.all(gateways.map((g) => g.rpc.call('status', undefined)));
-      const live = statuses.every((s) => s.subscribers >= subscriptions / 2 && (s.states['CONNECTED'] ?? 0) >= o.users.length);
+      const live = statuses.every((s, i) => s.subscribers >= shares[i]! * o.users.length && (s.states['CONNECTED'] ?? 0) >= o.users.length);
       return live ? true : undefined;
     },
     SETUP_TIMEOUT_MS,

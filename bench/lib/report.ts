@@ -289,7 +289,7 @@ export function renderReport(r: BenchResults, previousPath: string): string {
 
   L.push('## (f) Two instances on Redis', '');
   L.push(
-    'Two gateway processes with the same REDIS_URL in front of the same simulator; every user has half of its subscriptions on each instance, so ' +
+    'Two gateway processes with the same REDIS_URL in front of the same simulator; every user has half of its subscriptions on each instance (the first one more when the count is odd), so ' +
       'one instance gets each event from its CometD session (it holds the user\'s lease) and the other through Redis (append, pub/sub notice, read). ' +
       'Latency is publish at the simulator → receipt at the client over both fleets; compare with (b) at the same count (one instance, in process). ' +
       'CPU: both gateways together; "other" includes redis-server.',
