@@ -152,7 +152,7 @@ export class LeasedEventSource implements UpstreamEventSource {
     try {
       token = await this.#o.leases.tryAcquire(this.#userKey);
     } catch (error) {
-      this.#started?.reject(redisUnavailable(error));
+      this.#redisFailed(error);
       return;
     }
     if (this.#phase.kind !== 'standby') {
@@ -171,8 +171,18 @@ export class LeasedEventSource implements UpstreamEventSource {
       if (holder.held) this.#setRemote(holder.state);
       else this.#again = true; // released between our SET NX and this look: try again now
     } catch (error) {
-      this.#started?.reject(redisUnavailable(error));
+      this.#redisFailed(error);
     }
+  }
+
+  /**
+   * A Redis command failed. Redis unreachable: whoever waits for the start
+   * learns it now (UPSTREAM_UNAVAILABLE). A slow answer on a live connection
+   * (a busy moment): the next tick tries again.
+   */
+  #redisFailed(error: unknown): void {
+    if (!this.#o.redis.healthy) this.#started?.reject(redisUnavailable(error));
+    else this.#logger.debug({ error: (error as Error)?.message }, 'cometd lease: a Redis command failed; trying again on the next tick');
   }
 
   async #takeOver(token: string): Promise<void> {
@@ -196,6 +206,15 @@ export class LeasedEventSource implements UpstreamEventSource {
       // Whatever came upstream between the last holder's end and now is unknown: say so in the log first.
       await this.#o.markGap(this.#userKey, 'upstream session taken over by another instance');
       await this.#o.leases.setState(this.#userKey, token, 'connecting');
+    } catch (error) {
+      // No session was opened yet: give the lease back and try again on a later tick (or fail, if Redis is gone).
+      if (this.#phase !== phase) return;
+      this.#phase = { kind: 'standby' };
+      await this.#giveUp(phase, 'could not record the takeover');
+      this.#redisFailed(error);
+      return;
+    }
+    try {
       await inner.start();
     } catch (error) {
       if (this.#phase !== phase) return; // disposed or lost meanwhile: that path cleaned up

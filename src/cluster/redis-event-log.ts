@@ -160,7 +160,7 @@ export class RedisEventLog implements EventLog {
 
   async head(userKey: string): Promise<string> {
     const k = this.#o.keys.user(userKey);
-    const [epoch, last] = await this.#call(() => this.#client.ogwLogHead(k.log, k.meta, newEpoch(), this.#ttlMs));
+    const [epoch, last] = await this.#call(() => this.#client.ogwLogHead(k.log, k.meta, newEpoch(), this.#ttlMs), true);
     return this.#encode(userKey, epoch, last);
   }
 
@@ -239,8 +239,9 @@ export class RedisEventLog implements EventLog {
     const position = this.#decode(userKey, after);
     const k = this.#o.keys.user(userKey);
     const count = Math.max(1, Math.floor(limit));
-    const [status, raw] = await this.#call(() =>
-      this.#client.ogwLogRead(k.log, k.meta, position.epoch, position.id, count, this.#o.retentionMs, this.#ttlMs),
+    const [status, raw] = await this.#call(
+      () => this.#client.ogwLogRead(k.log, k.meta, position.epoch, position.id, count, this.#o.retentionMs, this.#ttlMs),
+      true,
     );
     if (status !== 'ok') throw new CursorExpiredError(EXPIRED);
     const entries: EventLogEntry[] = [];
@@ -263,11 +264,18 @@ export class RedisEventLog implements EventLog {
     return { kind: 'event', cursor, event: { ...parsed, receivedAt: new Date(parsed.receivedAt) } };
   }
 
-  /** Runs a Redis call; a Redis failure becomes UPSTREAM_UNAVAILABLE (the client learns why its stream cannot go on). */
-  async #call<T>(f: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a Redis call; a Redis failure becomes UPSTREAM_UNAVAILABLE (the client
+   * learns why its stream cannot go on). `retry`: reads (which only trim and
+   * renew TTLs, so running twice is harmless) get one more try when a command
+   * timed out on a live connection (a busy moment); appends never do, as the
+   * first may have been applied.
+   */
+  async #call<T>(f: () => Promise<T>, retry = false): Promise<T> {
     try {
       return await f();
     } catch (error) {
+      if (retry && this.#o.redis.healthy && !(error as Error).message?.includes('LEASE_LOST')) return this.#call(f, false);
       if ((error as Error).message?.includes('LEASE_LOST')) throw error;
       throw new GatewayDomainError(ErrorCode.UPSTREAM_UNAVAILABLE, 'Live events are unavailable: the gateway cannot reach Redis; subscribe again with your last cursor');
     }
