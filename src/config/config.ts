@@ -73,6 +73,7 @@ const schema = z.object({
   CORS_ORIGINS: csv.default([]),
   PERSISTED_QUERIES: bool.default(true),
   PERSISTED_QUERIES_CACHE_BYTES: int(1_024, 1_073_741_824).default(10_485_760),
+  PERSISTED_QUERIES_TTL_SECONDS: int(1, 31_536_000).default(86_400),
   TRUSTED_DOCUMENTS: z
     .string()
     .min(1)
@@ -146,6 +147,8 @@ export interface GatewayConfig {
     /** Automatic persisted queries (Apollo's APQ), in a cache of at most `apqCacheBytes`. */
     apq: boolean;
     apqCacheBytes: number;
+    /** With REDIS_URL: lifetime of a persisted query in the shared cache (it is bounded by time there, not bytes). */
+    apqTtlSeconds: number;
     /** Manifest of the only documents allowed to run; undefined = any document. */
     trustedDocumentsPath: string | undefined;
   };
@@ -253,6 +256,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     persistedDocuments: {
       apq: e.PERSISTED_QUERIES,
       apqCacheBytes: e.PERSISTED_QUERIES_CACHE_BYTES,
+      apqTtlSeconds: e.PERSISTED_QUERIES_TTL_SECONDS,
       trustedDocumentsPath: e.TRUSTED_DOCUMENTS,
     },
     cluster: e.REDIS_URL

@@ -65,7 +65,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (!direct.graphqlPost?.(req, res)) app(req, res);
   }, config.http, logger);
   // One pipeline for every transport: Apollo (HTTP) and graphql-ws are adapters of it.
-  const pipeline = createGatewayPipeline({ config, schema, logger });
+  // With REDIS_URL the persisted-query cache is shared: a document registered through one instance runs on every other.
+  const apqCache = services.cluster?.apqCache({ ttlSeconds: config.persistedDocuments.apqTtlSeconds, maxValueBytes: config.limits.maxDocumentBytes });
+  const pipeline = createGatewayPipeline({ config, schema, logger, ...(apqCache ? { apqCache } : {}) });
   const { plugin: pipelinePlugin, ...apolloPipeline } = apolloPipelineOptions(pipeline);
   const ws = attachGraphqlWs({ httpServer, pipeline, services, maxPayloadBytes: config.limits.maxBodyBytes });
   services.metrics.attach({ wsConnections: () => ws.connectionCount() });

@@ -148,8 +148,7 @@ describe('several instances as one gateway', () => {
     }
   });
 
-  // Skipped until the APQ cache of the one-pipeline refactor takes an injected KeyValueCache (then RedisApqCache is wired in).
-  it.skip('finds on B a persisted query registered on A', async () => {
+  it('finds on B a persisted query registered on A', async () => {
     const query = '{ eventStream { state subscribers } }';
     const sha256Hash = createHash('sha256').update(query).digest('hex');
     const extensions = { persistedQuery: { version: 1, sha256Hash } };
