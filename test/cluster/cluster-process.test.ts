@@ -79,7 +79,7 @@ async function untilLive(instance: Instance): Promise<void> {
   await until(async () => {
     const body = (await gql(instance, '{ eventStream { state subscribers } }')) as { data?: { eventStream: { state: string; subscribers: number } } };
     return body.data?.eventStream.state === 'CONNECTED' && body.data.eventStream.subscribers > 0;
-  }, 15_000, `live on ${instance.url}`);
+  }, 30_000, `live on ${instance.url}`);
 }
 
 function subscribeOn(instance: Instance) {
