@@ -46,8 +46,11 @@ const describeStatus = (s: GatewayStatus): string => `${s.subscribers} subscribe
 
 /** Creates each user's gateway session (one HTTP query), so per-session objects exist before a baseline. */
 export async function primeUsers(gatewayUrl: string, users: readonly DemoUser[]): Promise<void> {
-  await Promise.all(
-    users.map(async (user) => {
+  // At most 50 at once: the gateway refuses sign-ins beyond SESSION_VERIFY_MAX_PENDING (100) being checked with GWS.
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < users.length) {
+      const user = users[next++]!;
       const res = await fetch(gatewayUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: basicAuth(user) },
@@ -56,8 +59,9 @@ export async function primeUsers(gatewayUrl: string, users: readonly DemoUser[])
       });
       if (!res.ok) throw new Error(`prime ${user.username}: HTTP ${res.status} ${await res.text()}`);
       await res.arrayBuffer();
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(50, users.length) }, worker));
 }
 
 async function openFleet(ctx: EventsContext, users: readonly DemoUser[], subsPerUser: number, label: string, transport: FleetTransport = 'graphql-ws'): Promise<{ fleet: Fleet; setupMs: number }> {
