@@ -269,7 +269,10 @@ export class LeasedEventSource implements UpstreamEventSource {
   }
 
   #setRemote(state: string | null): void {
+    const before = this.state;
     this.#remoteState = state !== null && REMOTE_STATES.includes(state) ? state : null;
+    // The event stream judges a stall by the state changes it is told of: on standby, the holder's are ours.
+    if (this.state !== before) this.#handlers.onStateChange(this.state);
     if (this.#remoteState === 'connected') this.#started?.resolve();
   }
 

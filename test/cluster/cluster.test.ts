@@ -273,3 +273,35 @@ describe('Redis killed and restarted mid-stream', () => {
     again.unsubscribe();
   });
 });
+
+describe('a subscriber on an instance that does not hold the user\'s CometD session', () => {
+  let own: ClusterStack;
+  beforeAll(async () => {
+    // A short stall notice: a standby that never learns the holder is connected would end its subscribers after it.
+    own = await startClusterStack({ env: { COMETD_STALL_NOTICE_MS: '300', RATE_LIMIT_POINTS: '1000' } });
+  });
+  afterAll(async () => {
+    await own?.stop();
+  });
+
+  it('stays live past the stall notice and receives the events (the holder\'s connected state reaches the standby)', async () => {
+    const onA = subscribe<EventResult>(own.wsClient(0, AGENT1), SUBSCRIPTION);
+    const statusOn = (i: number) => own.gateways[i]!.services.sessions.peek(AGENT1)?.eventStreamStatus();
+    await until(() => statusOn(0)?.state === 'CONNECTED' && statusOn(0)!.subscribers === 1, 10_000, 'live on A (the holder)');
+    const onB = subscribe<EventResult>(own.wsClient(1, AGENT1), SUBSCRIPTION);
+    await until(() => statusOn(1)?.state === 'CONNECTED' && statusOn(1)!.subscribers === 1, 10_000, 'live on B (standby)');
+    // Well past the stall notice: nothing may have ended B's subscriber or closed its stream.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(statusOn(1)).toMatchObject({ state: 'CONNECTED', subscribers: 1, failingSince: null });
+    const op = operationByName('UpdateRecord')!;
+    const vars = variablesFromSeed(op, seedOf(op)) as { input: Record<string, unknown> };
+    const { body } = await own.gql(0, mutationDocument(op, 'referenceId statusCode'), { ...vars, input: { ...vars.input, referenceId: 'standby-live' } }, AGENT1);
+    expect((body as { errors?: unknown }).errors).toBeUndefined();
+    const got = await onB.waitUntil((r) => r.data?.outboundRecordEvents.referenceId === 'standby-live', 10_000);
+    expect(got.errors).toBeUndefined();
+    expect(onB.results.every((r) => r.errors === undefined)).toBe(true);
+    expect(own.simulator.bayeuxClientCount(DEMO_USERS[0]!.username)).toBe(1);
+    onA.unsubscribe();
+    onB.unsubscribe();
+  });
+});
