@@ -145,7 +145,8 @@ async function runOne(o: ClusterPhaseOptions, redis: RedisServer, gateways: Chil
       return live ? true : undefined;
     },
     SETUP_TIMEOUT_MS,
-    async () => JSON.stringify(await Promise.all(gateways.map((g) => g.rpc.call('status', undefined)))),
+    // The gateways' view, and what the clients were told (a subscription that failed is not retried here).
+    async () => JSON.stringify({ gateways: await Promise.all(gateways.map((g) => g.rpc.call('status', undefined))), clients: fleets.map((f) => f.failures) }),
   );
   const bayeux = await o.sim.call('bayeuxClients', undefined);
   const setupMs = performance.now() - started;
