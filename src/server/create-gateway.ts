@@ -4,7 +4,6 @@
  * explicit shutdown order: stop accepting, drain HTTP, close graphql-ws
  * clients (1001), then close every upstream session.
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -15,8 +14,8 @@ import cors from 'cors';
 import express, { type ErrorRequestHandler } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { GatewayConfig } from '../config/config.js';
-import { parseAuthorization, type GatewayContext } from '../graphql/context.js';
-import { forwardedForHeader } from './client-address.js';
+import type { GatewayContext } from '../graphql/context.js';
+import { httpRequestContext } from './http-request-context.js';
 import { createSchema } from '../graphql/schema.js';
 import type { Logger } from '../logger.js';
 import { createServices, disposeServices, type EventSourceFactory, type GatewayServices } from './services.js';
@@ -136,26 +135,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   app.all(['/healthz', '/readyz', '/metrics'], methodNotAllowed(['GET', 'HEAD']));
   if (options.playground) app.use(options.playground);
   const corsHandler = cors<cors.CorsRequest>({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false, credentials: false });
-  const contextOf = async (req: IncomingMessage, res: ServerResponse): Promise<GatewayContext> => {
-    const requestId = requestIdOf(req);
-    res.setHeader('x-request-id', requestId);
-    const controller = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) controller.abort();
-    });
-    // The request's child logger is made on first use, and not at all when logging is off.
-    let child: Logger | undefined;
-    return {
-      requestId,
-      get logger() {
-        return (child ??= logger.isLevelEnabled('fatal') ? logger.child({ requestId }) : logger);
-      },
-      authorization: parseAuthorization(req.headers.authorization),
-      services,
-      client: { remoteAddress: req.socket.remoteAddress ?? '', forwardedFor: forwardedForHeader(req.headers['x-forwarded-for']) },
-      signal: controller.signal,
-    };
-  };
+  const contextOf = async (req: IncomingMessage, res: ServerResponse): Promise<GatewayContext> => httpRequestContext(req, res, services).context;
   app.use(
     '/graphql',
     corsHandler,
@@ -202,8 +182,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 function bodyErrorHandler(logger: Logger, maxBodyBytes: number): ErrorRequestHandler {
   return (error: unknown, _req, res, next) => {
     if (res.headersSent) {
@@ -225,7 +203,3 @@ function bodyErrorHandler(logger: Logger, maxBodyBytes: number): ErrorRequestHan
   };
 }
 
-function requestIdOf(req: IncomingMessage): string {
-  const given = req.headers['x-request-id'];
-  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-}

@@ -10,7 +10,6 @@
  * line per operation, and shutdown (every open stream is closed; clients
  * reconnect, as after a WebSocket's 1001).
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   execute,
@@ -20,9 +19,9 @@ import {
   type GraphQLFormattedError,
 } from 'graphql';
 import { ErrorCode } from '../errors.js';
-import { parseAuthorization, type GatewayContext } from '../graphql/context.js';
+import type { GatewayContext } from '../graphql/context.js';
 import type { Logger } from '../logger.js';
-import { forwardedForHeader } from '../server/client-address.js';
+import { httpRequestContext } from '../server/http-request-context.js';
 import type { GatewayServices } from '../server/services.js';
 import { credentialKey } from '../upstream/gws-session.js';
 import type { StreamTransport } from './accept.js';
@@ -51,7 +50,6 @@ interface OpenStream {
   close(): void;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Express request fields this module reads (the body is parsed by express.json before it). */
 export type StreamRequest = IncomingMessage & { body?: unknown; originalUrl?: string };
@@ -86,24 +84,8 @@ export class HttpStreams {
   async serve(req: StreamRequest, res: ServerResponse, framing: StreamFraming): Promise<void> {
     const { services, formatErrors } = this.#options;
     const started = performance.now();
-    const requestId = requestIdOf(req);
-    res.setHeader('x-request-id', requestId);
-    const controller = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) controller.abort();
-    });
-    let child: Logger | undefined;
-    const logger = (): Logger => (child ??= services.logger.child({ requestId }));
-    const context: GatewayContext = {
-      requestId,
-      get logger() {
-        return logger();
-      },
-      authorization: parseAuthorization(req.headers.authorization),
-      services,
-      client: { remoteAddress: req.socket.remoteAddress ?? '', forwardedFor: forwardedForHeader(req.headers['x-forwarded-for']) },
-      signal: controller.signal,
-    };
+    const { context, controller } = httpRequestContext(req, res, services);
+    const logger = (): Logger => context.logger;
     const errorCodes: string[] = [];
     const format = (result: ExecutionResult): FormattedExecutionResult => {
       if (!result.errors) return result as FormattedExecutionResult;
@@ -278,7 +260,3 @@ function drained(res: ServerResponse): Promise<void> {
   });
 }
 
-function requestIdOf(req: IncomingMessage): string {
-  const given = req.headers['x-request-id'];
-  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-}
