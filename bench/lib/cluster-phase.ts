@@ -49,12 +49,13 @@ export interface ClusterPhaseOptions {
 
 const HASH_KEY = 'bench-only-credential-hash-key-of-32-characters';
 const SETUP_TIMEOUT_MS = 120_000;
+// BENCH_F_LOG=info: the two gateways log (to the bench's stderr) instead of staying silent, to see why a run failed.
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function runClusterPhase(o: ClusterPhaseOptions): Promise<ClusterRun[]> {
   const redis = await startRedisServer();
   progress(`(f) redis-server ${redis.url}`);
-  const env = { REDIS_URL: redis.url, CREDENTIAL_HASH_KEY: HASH_KEY, EVENT_RETENTION_SECONDS: '300' };
+  const env = { REDIS_URL: redis.url, CREDENTIAL_HASH_KEY: HASH_KEY, EVENT_RETENTION_SECONDS: '300', LOG_LEVEL: process.env['BENCH_F_LOG'] ?? 'silent' };
   const gateways = [startGatewayChild(o.simulatorUrl, env), startGatewayChild(o.simulatorUrl, env)];
   const runs: ClusterRun[] = [];
   try {

@@ -51,6 +51,8 @@ export class LeasedEventSource implements UpstreamEventSource {
   #phase: Phase = { kind: 'new' };
   /** The holder's state as it last reported it (standby only). */
   #remoteState: string | null = null;
+  /** Counts the holder's notices: a state read that a notice overtook is older than the notice (two connections, no order between them). */
+  #notices = 0;
   #started: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void; settled: boolean } | undefined;
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> | undefined;
@@ -164,12 +166,15 @@ export class LeasedEventSource implements UpstreamEventSource {
       await this.#takeOver(token);
       return;
     }
-    // Once started, the holder's state changes come as notices: no need to ask on every tick.
-    if (this.#started?.settled) return;
+    // Started and connected: the holder's state changes come as notices, no need to ask on every tick.
+    // Otherwise ask: a notice may have been lost (pub/sub is fire-and-forget) or overtaken by an older read.
+    if (this.#started?.settled && this.state === 'connected') return;
     try {
+      const notices = this.#notices;
       const holder = await this.#o.leases.holder(this.#userKey);
-      if (holder.held) this.#setRemote(holder.state);
-      else this.#again = true; // released between our SET NX and this look: try again now
+      if (this.#phase.kind !== 'standby') return;
+      if (!holder.held) this.#again = true; // released between our SET NX and this look: try again now
+      else if (notices === this.#notices) this.#setRemote(holder.state);
     } catch (error) {
       this.#redisFailed(error);
     }
@@ -264,6 +269,7 @@ export class LeasedEventSource implements UpstreamEventSource {
 
   #onNotice(message: string): void {
     if (this.#phase.kind !== 'standby') return;
+    this.#notices++;
     if (message === 'r') this.#kick();
     else if (message.startsWith('s ')) this.#setRemote(message.slice(2));
   }

@@ -138,6 +138,22 @@ describe('CometD session lease', () => {
     expect(maxLive).toBe(1);
   });
 
+  it('a standby whose view of the holder went stale (a notice lost, or overtaken by an older read) catches up on its next tick', async () => {
+    // The bench's two-instance run: the standby's state read (commands connection) answered "connecting" after the
+    // holder's "connected" notice (subscriber connection) had arrived; the standby never asked again, and the user's
+    // event stream ended its subscribers with the stall notice 30 s later although events flowed.
+    const [a, b] = [await instance('a'), await instance('b')];
+    const onA = a.source('user-1');
+    await onA.start();
+    const onB = b.source('user-1');
+    await onB.start();
+    expect(onB.state).toBe('connected');
+    // A stale "connecting" reaches the standby; Redis itself says the holder is connected, and no notice follows.
+    await server.command('PUBLISH', 't:u:{user-1}:ch', 's connecting');
+    await until(() => onB.state === 'connecting', 2_000, 'the stale notice arrived');
+    await until(() => onB.state === 'connected', TTL * 2, 'the standby asked again and saw the holder connected');
+  });
+
   it('fences: a token whose lease expired can neither renew nor release its successor', async () => {
     const [a, b] = [await instance('a'), await instance('b')];
     const token = await a.leases.tryAcquire('user-9');
