@@ -18,6 +18,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { resolve as resolvePath } from 'node:path';
 import { calibrateClock, startGatewayChild, startProxyChild, startSimulatorChild } from './lib/children.js';
 import { cpuWindow } from './lib/cpu-window.js';
 import { machineInfo, packageVersions } from './lib/machine.js';
@@ -33,8 +34,8 @@ import type { BenchResults } from './lib/results.js';
 import { benchUsers } from './lib/users.js';
 
 const QUICK = process.env['BENCH_QUICK'] === '1';
-// BENCH_OUT: another report file (a run of some phases only would otherwise replace RESULTS.md's other phases).
-const RESULTS_FILE = process.env['BENCH_OUT'] ? fileURLToPath(new URL(`./${process.env['BENCH_OUT']}`, import.meta.url)) : fileURLToPath(new URL(QUICK ? './RESULTS.quick.md' : './RESULTS.md', import.meta.url));
+// BENCH_OUT: another report file (absolute, or relative to bench/) (a run of some phases only would otherwise replace RESULTS.md's other phases).
+const RESULTS_FILE = process.env['BENCH_OUT'] ? resolvePath(fileURLToPath(new URL('.', import.meta.url)), process.env['BENCH_OUT']) : fileURLToPath(new URL(QUICK ? './RESULTS.quick.md' : './RESULTS.md', import.meta.url));
 const PROFILE_DIR = fileURLToPath(new URL('./profiles/', import.meta.url));
 const HARD_DEADLINE_MS = 14 * 60_000;
 const PHASES = new Set((process.env['BENCH_PHASES'] ?? 's,a,b,c,d,e,f').split(',').map((p) => p.trim()));
