@@ -18,7 +18,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { resolve as resolvePath } from 'node:path';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { calibrateClock, startGatewayChild, startProxyChild, startSimulatorChild } from './lib/children.js';
 import { cpuWindow } from './lib/cpu-window.js';
 import { machineInfo, packageVersions } from './lib/machine.js';
@@ -245,6 +245,7 @@ async function main(): Promise<number> {
   }
 
   results.durationS = (performance.now() - startedAt) / 1000;
+  mkdirSync(dirname(RESULTS_FILE), { recursive: true });
   writeFileSync(RESULTS_FILE, renderReport(results, RESULTS_FILE));
   progress(`wrote ${RESULTS_FILE}`);
   for (const v of verdicts(results)) progress(`target: ${v.target}: ${v.measured} -> ${v.met === undefined ? 'not measured' : v.met ? 'met' : 'NOT met'}`);
