@@ -18,20 +18,8 @@ if [ -x "$chromium" ]; then
   exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-  give_up "$chromium is missing and apt-get is not available; install Chromium and set CHROMIUM_PATH"
-fi
-
-sudo=()
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null 2>&1 || give_up "$chromium is missing and installing it needs root (no sudo here)"
-  sudo=(sudo)
-fi
-
-echo "ensure-chromium: installing chromium with apt-get" >&2
-export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update || give_up "apt-get update failed"
-"${sudo[@]}" apt-get install -y chromium || give_up "apt-get install chromium failed"
+. "$(dirname "$0")/lib/apt-install.sh"
+apt_install give_up chromium
 
 if [ ! -x "$chromium" ]; then
   give_up "apt-get installed chromium but $chromium is still missing; set CHROMIUM_PATH"

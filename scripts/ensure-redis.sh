@@ -17,18 +17,8 @@ if command -v "$wanted" >/dev/null 2>&1; then
   exit 0
 fi
 
-command -v apt-get >/dev/null 2>&1 || fail "$wanted is missing and apt-get is not available; install Redis 7 (redis-server) and retry"
-
-sudo=()
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null 2>&1 || fail "$wanted is missing and installing it needs root (no sudo here): apt-get install redis-server"
-  sudo=(sudo)
-fi
-
-echo "ensure-redis: installing redis-server with apt-get" >&2
-export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update || fail "apt-get update failed"
+. "$(dirname "$0")/lib/apt-install.sh"
 # --no-install-recommends: the binary only; the package's service is never started by us (tests start their own).
-"${sudo[@]}" apt-get install -y --no-install-recommends redis-server || fail "apt-get install redis-server failed"
+apt_install fail redis-server --no-install-recommends
 
 command -v "$wanted" >/dev/null 2>&1 || fail "apt-get installed redis-server but $wanted is still missing; set REDIS_SERVER_PATH"
