@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { AGENT1, startStack, subscribe, untilSubscribed, type Stack } from '../support/stack.js';
+import { publishFlood } from '../support/events.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -46,23 +47,8 @@ it('ends only the slow subscriber, and the fast one gets every event', async () 
   // Stop reading: the kernel buffers fill, then the gateway's queue for this subscriber.
   (slow.socket as unknown as { _socket: { pause(): void } })._socket.pause();
 
-  const big = 'C'.repeat(64 * 1024);
-  const total = 400;
-  const batch = 25; // below the queue bound: a reader that keeps up never overflows
-  for (let i = 0; i < total; i += batch) {
-    for (let j = i; j < i + batch; j++) {
-      stack.simulator.publish('agent1', '/v2/me/outbound', {
-        notificationType: 'RecordRejectAcknowledge',
-        messageType: 'OutboundRecordMessage',
-        referenceId: `flood-${j}`,
-        record: { recordHandle: 1, campaignName: big },
-      });
-    }
-    await fast.waitFor(i + batch, 10_000);
-  }
-  expect(fast.results.map((r) => r.data?.outboundRecordEvents.referenceId)).toEqual(
-    Array.from({ length: total }, (_, i) => `flood-${i}`),
-  );
+  const expected = await publishFlood(stack, (count, ms) => fast.waitFor(count, ms));
+  expect(fast.results.map((r) => r.data?.outboundRecordEvents.referenceId)).toEqual(expected);
   // Only the fast subscriber is left on the user's stream.
   const user = stack.gateway.services.sessions.peek(AGENT1)!;
   expect(user.eventStreamStatus().subscribers).toBe(1);
@@ -72,7 +58,7 @@ it('ends only the slow subscriber, and the fast one gets every event', async () 
   const deadline = Date.now() + 10_000;
   while (!slow.messages.some((m) => m.type === 'complete') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   const nexts = slow.messages.filter((m) => m.type === 'next');
-  expect(nexts.length).toBeLessThan(total);
+  expect(nexts.length).toBeLessThan(expected.length);
   const last = nexts.at(-1)!.payload as { errors?: { extensions?: { code?: string } }[] };
   expect(last.errors?.[0]?.extensions?.code).toBe('SUBSCRIBER_TOO_SLOW');
   expect(slow.messages.at(-1)!.type).toBe('complete');

@@ -12,22 +12,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { RECORD_OPERATIONS, operationByName } from '../../src/operations/record-operations.js';
 import { AGENT1, AGENT2, startStack, untilNoSubscribers, untilSubscribed, type Stack } from '../support/stack.js';
 import { mutationDocument, seedOf, variablesFromSeed } from '../support/operations.js';
+import { publishFlood, type EventResult } from '../support/events.js';
 import { errorCodesOf, type ClientFactory, type TransportClient } from './sse-multipart-legacy-clients.js';
 
 export const EVENT_FIELDS = `notificationType upstreamNotificationType messageType referenceId
   record { recordHandle applicationId campaignName callingList devicePath } userData receivedAt`;
 export const SUBSCRIPTION = `subscription S($filter: OutboundRecordEventFilter) { outboundRecordEvents(filter: $filter) { ${EVENT_FIELDS} } }`;
 
-export interface EventShape {
-  notificationType: string;
-  upstreamNotificationType: string;
-  messageType: string;
-  referenceId: string | null;
-  record: Record<string, unknown>;
-  userData: Record<string, unknown> | null;
-  receivedAt: string;
-}
-export type EventResult = { outboundRecordEvents: EventShape };
+export type { EventResult, EventShape } from '../support/events.js';
 
 /** Runs the common cases on one transport, on a stack of its own. `env` adds to the stack's configuration. */
 export function describeTransportCases(name: string, factory: ClientFactory, env: Record<string, string> = {}): { stack: () => Stack } {
@@ -232,26 +224,13 @@ export function describeSlowHttpReader(name: string, accept: string, fastClient:
     const fastClient_ = fastClient(stack, AGENT1);
     const fast = fastClient_.subscribe<{ outboundRecordEvents: { referenceId: string } }>(QUERY);
     await untilSubscribed(stack, AGENT1, 2);
-    const big = 'C'.repeat(64 * 1024);
-    const total = 400;
-    const batch = 25;
-    for (let i = 0; i < total; i += batch) {
-      for (let j = i; j < i + batch; j++) {
-        stack.simulator.publish('agent1', '/v2/me/outbound', {
-          notificationType: 'RecordRejectAcknowledge',
-          messageType: 'OutboundRecordMessage',
-          referenceId: `flood-${j}`,
-          record: { recordHandle: 1, campaignName: big },
-        });
-      }
-      await fast.waitFor(i + batch, 10_000);
-    }
-    expect(fast.results.map((r) => r.data?.outboundRecordEvents.referenceId)).toEqual(Array.from({ length: total }, (_, i) => `flood-${i}`));
+    const expected = await publishFlood(stack, (count, ms) => fast.waitFor(count, ms));
+    expect(fast.results.map((r) => r.data?.outboundRecordEvents.referenceId)).toEqual(expected);
     expect(stack.gateway.services.sessions.peek(AGENT1)!.eventStreamStatus().subscribers).toBe(1);
     paused.resume();
     await ended;
     const delivered = text.match(/"flood-\d+"/g) ?? [];
-    expect(delivered.length).toBeLessThan(total);
+    expect(delivered.length).toBeLessThan(expected.length);
     expect(lastResultOf(text)?.errors?.[0]?.extensions?.code).toBe('SUBSCRIBER_TOO_SLOW');
     fast.unsubscribe();
     await fastClient_.dispose();

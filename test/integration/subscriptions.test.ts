@@ -6,21 +6,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { RECORD_OPERATIONS, operationByName } from '../../src/operations/record-operations.js';
 import { AGENT1, AGENT2, basic, eventLogWatchers, startStack, subscribe, until, untilNoSubscribers, untilSubscribed, type Stack } from '../support/stack.js';
 import { mutationDocument, seedOf, variablesFromSeed } from '../support/operations.js';
+import type { EventResult, EventShape } from '../support/events.js';
 
 const EVENT_FIELDS = `notificationType upstreamNotificationType messageType referenceId
   record { recordHandle applicationId campaignName callingList devicePath } userData callResult deviceId receivedAt`;
 const SUBSCRIPTION = `subscription S($filter: OutboundRecordEventFilter) { outboundRecordEvents(filter: $filter) { ${EVENT_FIELDS} } }`;
 
-interface EventShape {
-  notificationType: string;
-  upstreamNotificationType: string;
-  messageType: string;
-  referenceId: string | null;
-  record: Record<string, unknown>;
-  userData: Record<string, unknown> | null;
-  receivedAt: string;
-}
-type EventResult = { outboundRecordEvents: EventShape };
 
 let stack: Stack;
 beforeAll(async () => {
