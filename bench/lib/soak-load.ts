@@ -207,16 +207,32 @@ export class SoakLoad {
           this.#noteRecovery(subscriber.user, ref, now);
         },
         error: (error: unknown) => {
+          const endedByUs = subscriber.endedAt !== undefined;
           end();
           const code = Array.isArray(error) ? (codesOf({ errors: error })[0] ?? 'GRAPHQL_ERROR') : `CLOSE_${(error as { code?: number }).code ?? 'ERROR'}`;
           // Closes the soak caused itself (a dropped socket: 1006) are expected; they are counted too.
           bump(this.subscriptionCodes, code);
+          // The server ended the subscription with an error (UPSTREAM_UNAVAILABLE: "subscribe again"): do what a client does.
+          if (Array.isArray(error) && !endedByUs) this.#resubscribe(tracked);
         },
-        complete: end,
+        complete: () => {
+          const endedByUs = subscriber.endedAt !== undefined;
+          end();
+          if (!endedByUs) this.#resubscribe(tracked);
+        },
       },
     );
     tracked.subscribers.add(subscriber);
     this.#subscribers.push(subscriber);
+  }
+
+  /** A subscription the server ended: subscribe again on the same socket after a second, as a client following the contract would. */
+  #resubscribe(tracked: TrackedClient): void {
+    if (this.#stopped || !this.#clients.has(tracked)) return;
+    bump(this.actions, 'subscribed again after the server ended a subscription');
+    this.#later(1_000, () => {
+      if (!this.#stopped && this.#clients.has(tracked)) this.#subscribe(tracked);
+    });
   }
 
   #noteRecovery(user: number, ref: string, now: number): void {
