@@ -1,9 +1,12 @@
 /**
- * A size bound on GWS replies (UPSTREAM_MAX_RESPONSE_BYTES): a got request is
- * cancelled as soon as the reply's declared Content-Length, or what has
- * arrived of it so far, passes the bound, so an oversized reply is never
- * buffered whole.
+ * A size bound on GWS replies (UPSTREAM_MAX_RESPONSE_BYTES): a request (got's,
+ * or node:http's for the CometD transport) is cancelled as soon as the reply's
+ * declared Content-Length, or what has arrived of it so far, passes the bound,
+ * so an oversized reply is never buffered whole.
  */
+import type { IncomingMessage } from 'node:http';
+import type { Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Progress } from 'got';
 
 /** upstreamErrorCode of a reply over the size bound. */
@@ -28,3 +31,66 @@ export function limitResponseSize(request: CancelableProgress, maxBytes: number)
   return { exceeded: () => exceeded };
 }
 
+
+/** A body read by {@link readBoundedBody}, or why not. */
+export type BoundedBody = { ok: true; body: string } | { ok: false; tooLarge: boolean; error: Error };
+
+/**
+ * Reads a `node:http` response body as UTF-8 text, decoded when the server
+ * compressed it anyway (none is asked for), and calls `done` once. A declared
+ * Content-Length over `maxBytes`, or more than `maxBytes` (decoded) arriving,
+ * stops the reading at once (the response is destroyed) and is `tooLarge`.
+ * `done` is never called after `abandon()`.
+ */
+export function readBoundedBody(response: IncomingMessage, maxBytes: number, done: (result: BoundedBody) => void): { abandon(): void } {
+  let settled = false;
+  const settle = (result: BoundedBody): void => {
+    if (settled) return;
+    settled = true;
+    if (!result.ok) {
+      decoder?.destroy();
+      response.destroy();
+    }
+    done(result);
+  };
+  const tooLarge = (): void =>
+    settle({ ok: false, tooLarge: true, error: Object.assign(new Error(`reply over ${maxBytes} bytes`), { code: RESPONSE_TOO_LARGE }) });
+  const declared = Number(response.headers['content-length']);
+  const decoder = decoderFor(response.headers['content-encoding']);
+  if (declared > maxBytes) {
+    tooLarge();
+    return { abandon: () => undefined };
+  }
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  const source = decoder ? response.pipe(decoder) : response;
+  source.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (bytes > maxBytes) tooLarge();
+    else chunks.push(chunk);
+  });
+  source.on('end', () => settle({ ok: true, body: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, bytes).toString('utf8') }));
+  const failed = (error: Error): void => settle({ ok: false, tooLarge: false, error });
+  response.on('error', failed);
+  decoder?.on('error', failed);
+  return {
+    abandon: () => {
+      settled = true;
+      decoder?.destroy();
+    },
+  };
+}
+
+function decoderFor(encoding: string | undefined): Transform | undefined {
+  switch (encoding?.trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return createGunzip();
+    case 'deflate':
+      return createInflate();
+    case 'br':
+      return createBrotliDecompress();
+    default:
+      return undefined;
+  }
+}

@@ -8,7 +8,7 @@ import { errorCodeOf, ErrorCode } from '../errors.js';
 import { INTERNAL_CHANNEL, OUTBOUND_CHANNEL } from '../events/outbound-record-event.js';
 import type { Logger } from '../logger.js';
 import type { EventSourceFactory } from '../server/services.js';
-import { CometdSession } from './cometd/index.js';
+import { BayeuxAgents, CometdSession } from './cometd/index.js';
 import type { GwsHttpClient } from './gws-http-client.js';
 
 export const NOTIFICATIONS_PATH = '/api/v2/notifications';
@@ -21,8 +21,12 @@ export interface CometdEventSourceOptions {
 }
 
 export function cometdEventSources(options: CometdEventSourceOptions) {
-  return (gws: GwsHttpClient, logger: Logger): EventSourceFactory =>
-    (user, handlers) => {
+  return (gws: GwsHttpClient, logger: Logger): EventSourceFactory => {
+    // One keep-alive pool for every user's Bayeux requests to this GWS: it
+    // holds sockets, never cookies (each request's Cookie header comes from
+    // its user's jar), and saves a TCP connection and an Agent per user.
+    const agents = new BayeuxAgents();
+    return (user, handlers) => {
       // The session generation whose cookies the last CometD request carried:
       // a refused handshake resets only that one (a handshake goes out alone).
       let sentGeneration = user.gws.generation;
@@ -33,6 +37,7 @@ export function cometdEventSources(options: CometdEventSourceOptions) {
           return user.gws.jar;
         },
         maxResponseBytes: gws.maxResponseBytes,
+        agents,
         ...(options.maxNetworkDelayMs !== undefined ? { maxNetworkDelayMs: options.maxNetworkDelayMs } : {}),
         channels: SUBSCRIBED_CHANNELS,
         onMessage: handlers.onMessage,
@@ -61,4 +66,5 @@ export function cometdEventSources(options: CometdEventSourceOptions) {
         dispose: () => session.dispose(),
       };
     };
+  };
 }

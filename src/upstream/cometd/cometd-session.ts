@@ -18,6 +18,7 @@ import { loggableError, loggableUrl } from './loggable.js';
 import { SessionCometD } from './session-cometd.js';
 import { CometdSessionError } from './session-error.js';
 import { RESPONSE_TOO_LARGE } from '../bounded-response.js';
+import type { BayeuxAgents } from './bayeux-agents.js';
 import { SessionLongPollingTransport, TransportRequestError } from './session-transport.js';
 
 /**
@@ -67,6 +68,11 @@ export interface CometdSessionOptions {
   maxNetworkDelayMs?: number;
   /** Largest reply accepted from GWS; a larger one fails the request. @default 1 MiB */
   maxResponseBytes?: number;
+  /**
+   * Keep-alive socket pools shared by the sessions of one GWS (they hold
+   * sockets, never cookies). @default pools of this session alone, closed on dispose
+   */
+  agents?: BayeuxAgents;
   /** How long `dispose()` waits for GWS to acknowledge the disconnect. @default 2_000 */
   disposeTimeoutMs?: number;
   /** pino logger. @default silent */
@@ -95,6 +101,7 @@ export class CometdSession {
   readonly #maxNetworkDelayMs: number;
   readonly #maxResponseBytes: number;
   readonly #disposeTimeoutMs: number;
+  readonly #agents: BayeuxAgents | undefined;
   readonly #logger: Logger;
   readonly #name = `gws-cometd-${++sessionCount}`;
   readonly #backoffSettings: { initialMs: number; maxMs: number };
@@ -136,6 +143,7 @@ export class CometdSession {
     this.#maxNetworkDelayMs = options.maxNetworkDelayMs ?? 40_000;
     this.#maxResponseBytes = options.maxResponseBytes ?? 1_048_576;
     this.#disposeTimeoutMs = options.disposeTimeoutMs ?? 2_000;
+    this.#agents = options.agents;
     this.#logger = (options.logger ?? silentLogger).child({ component: 'cometd-session', session: this.#name });
     this.#backoffSettings = { initialMs: options.backoff?.initialMs ?? 500, maxMs: options.backoff?.maxMs ?? 30_000 };
     this.#backoff = new Backoff(this.#backoffSettings);
@@ -198,6 +206,7 @@ export class CometdSession {
       cookieJar: this.#cookieJar,
       headers: this.#headers,
       maxResponseBytes: this.#maxResponseBytes,
+      ...(this.#agents ? { agents: this.#agents } : {}),
       logger: this.#logger,
     });
     // WebSocket sends neither cookies nor headers on upgrade; callback-polling

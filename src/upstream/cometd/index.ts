@@ -4,3 +4,4 @@
  */
 export { CometdSession, type CometdSessionOptions, type CometdSessionState } from './cometd-session.js';
 export { CometdSessionError, type CometdSessionErrorCode } from './session-error.js';
+export { BayeuxAgents } from './bayeux-agents.js';

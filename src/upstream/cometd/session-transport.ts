@@ -1,17 +1,24 @@
 /**
  * The long-polling transport of one user's CometD session. It sends each
- * Bayeux request with `got` and that user's own cookie jar and headers,
+ * Bayeux request with `node:http` and that user's own cookie jar and headers,
  * instead of cometd-nodejs-client's XMLHttpRequest, whose cookie store is one
  * per process and leaks sessions between users of the same GWS host
  * (gws-notes.md, "The Node CometD client").
+ *
+ * Not got (the REST client): a /meta/connect is held open by GWS for 30 s
+ * per user, and a request held through got costs about 25 KB of heap against
+ * about 10 KB with node:http (got's options, streams, promise and timers),
+ * and most of the CPU of a session's set-up (bench/RESULTS.md, phase c). The
+ * rules got applied are kept here: the reply size bound, a timeout, no
+ * redirects, no retries, cookies from the user's jar only.
  */
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import { got } from 'got';
-import { limitResponseSize, RESPONSE_TOO_LARGE } from '../bounded-response.js';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { CookieJar } from 'tough-cookie';
+import { readBoundedBody, RESPONSE_TOO_LARGE } from '../bounded-response.js';
 import type { Logger } from '../../logger.js';
 import { LongPollingTransport, XHR_STATE, type XhrLike, type XhrSendPacket } from './adapter.js';
+import { BayeuxAgents } from './bayeux-agents.js';
 import { loggableError } from './loggable.js';
 
 /** What the transport needs from its session. */
@@ -22,12 +29,18 @@ export interface SessionTransportOptions {
   headers: () => Record<string, string>;
   /** Largest reply accepted; a larger one is cut off and fails the request (RESPONSE_TOO_LARGE). */
   maxResponseBytes: number;
+  /**
+   * Keep-alive pools shared with other sessions of the same GWS (sockets
+   * only, never cookies); left open by `close()`. @default pools of this
+   * transport alone, closed by `close()`
+   */
+  agents?: BayeuxAgents;
   logger: Logger;
 }
 
-/** A transport-level failure, stripped of anything got keeps (options, headers). */
+/** A transport-level failure, stripped of anything the HTTP client keeps (options, headers). */
 export class TransportRequestError extends Error {
-  /** System or got error code, e.g. ECONNREFUSED, ETIMEDOUT, ERR_ABORTED. */
+  /** System or transport error code, e.g. ECONNREFUSED, ETIMEDOUT, ERR_ABORTED, RESPONSE_TOO_LARGE, MALFORMED_REPLY. */
   readonly code: string | undefined;
 
   constructor(message: string, code: string | undefined) {
@@ -37,35 +50,95 @@ export class TransportRequestError extends Error {
   }
 }
 
-/** How a request pretends to be an XMLHttpRequest for RequestTransport. */
-interface PendingRequest extends XhrLike {
-  readyState: number;
-  status: number;
-}
-
 // Keeps CometD's own timer (maxNetworkDelay, plus the long-poll timeout for
-// /meta/connect) the one that normally fires; got's timeout is the backstop
+// /meta/connect) the one that normally fires; this timeout is the backstop
 // that guarantees no request outlives its session by much.
 const BACKSTOP_MARGIN_MS = 1_000;
-// As Node's own global agent: idle sockets close after this, or sooner when the server's hint says so.
-const AGENT_IDLE_TIMEOUT_MS = 5_000;
+
+/** Where requests go: parsed once per URL (a session always posts to the same one). */
+interface Target {
+  url: string;
+  https: boolean;
+  hostname: string;
+  port: string;
+  path: string;
+}
+
+/** One request in flight, shaped as the XMLHttpRequest RequestTransport reads. */
+class Exchange implements XhrLike {
+  readyState: number = XHR_STATE.OPENED;
+  status = 0;
+  #request: ClientRequest | undefined;
+  #body: { abandon(): void } | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #done = false;
+  readonly #finished: (exchange: Exchange, outcome: () => void) => void;
+  readonly #packet: XhrSendPacket;
+
+  constructor(packet: XhrSendPacket, finished: (exchange: Exchange, outcome: () => void) => void) {
+    this.#packet = packet;
+    this.#finished = finished;
+  }
+
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /** Called by the client (its own timeout, or abort()): fails the request, answered asynchronously as a real one. */
+  abort(): void {
+    if (this.#done) return;
+    this.fail(new TransportRequestError('request aborted', 'ERR_ABORTED'), true);
+  }
+
+  attach(request: ClientRequest, timeoutMs: number, onTimeout: () => void): void {
+    this.#request = request;
+    this.#timer = setTimeout(onTimeout, timeoutMs);
+    this.#timer.unref();
+  }
+
+  reading(body: { abandon(): void }): void {
+    this.#body = body;
+  }
+
+  /** Ends the exchange with `outcome` (once); `async` defers the outcome to a microtask. */
+  finish(outcome: () => void, isAsync = false): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.readyState = XHR_STATE.DONE;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#request = undefined;
+    this.#body = undefined;
+    if (isAsync) queueMicrotask(() => this.#finished(this, outcome));
+    else this.#finished(this, outcome);
+  }
+
+  /** Ends the exchange as failed and frees its socket (destroyed: it may be mid-reply). */
+  fail(error: TransportRequestError, isAsync = false): void {
+    if (this.#done) return;
+    const request = this.#request;
+    this.#body?.abandon();
+    const packet = this.#packet;
+    this.finish(() => packet.onError(error.message, error), isAsync);
+    request?.destroy();
+  }
+}
 
 /** A per-session long-polling transport; register one per CometD instance. */
 export class SessionLongPollingTransport extends LongPollingTransport {
   readonly #options: SessionTransportOptions;
-  // One keep-alive pool per session, so dispose can close its sockets; made on
-  // first use, for the one protocol the session talks. A non-zero `timeout` is
-  // what makes Node honour the server's `Keep-Alive: timeout` hint and drop an
-  // idle socket before the server does (else a request, such as the final
-  // /meta/disconnect, can go out on a socket being closed: ECONNRESET).
-  #agents: { http?: HttpAgent; https?: HttpsAgent } = {};
-  readonly #inFlight = new Set<Promise<void>>();
-  readonly #aborts = new Set<AbortController>();
+  readonly #agents: BayeuxAgents;
+  readonly #ownAgents: boolean;
+  readonly #inFlight = new Set<Exchange>();
+  #target: Target | undefined;
+  #drained: (() => void) | undefined;
   #closed = false;
 
   constructor(options: SessionTransportOptions) {
     super();
     this.#options = options;
+    this.#ownAgents = options.agents === undefined;
+    this.#agents = options.agents ?? new BayeuxAgents();
   }
 
   /** Requests sent and not yet answered. */
@@ -74,92 +147,130 @@ export class SessionLongPollingTransport extends LongPollingTransport {
   }
 
   override xhrSend(packet: XhrSendPacket): XhrLike {
-    const controller = new AbortController();
-    const request: PendingRequest = {
-      readyState: XHR_STATE.OPENED,
-      status: 0,
-      abort: () => controller.abort(),
-    };
+    const exchange = new Exchange(packet, (done, outcome) => this.#settled(done, outcome));
     if (this.#closed) {
-      // Answer asynchronously, as a real request would, so the client's
+      // Answered asynchronously, as a real request would be, so the client's
       // failure handling runs after it has recorded this request.
-      queueMicrotask(() => {
-        request.readyState = XHR_STATE.DONE;
-        this.#notify(() => packet.onError('transport closed'));
-      });
-      return request;
+      exchange.finish(() => packet.onError('transport closed'), true);
+      return exchange;
     }
-    this.#aborts.add(controller);
-    const exchange = this.#exchange(packet, request, controller.signal).finally(() => {
-      this.#aborts.delete(controller);
-      this.#inFlight.delete(exchange);
-    });
     this.#inFlight.add(exchange);
-    return request;
-  }
-
-  async #exchange(packet: XhrSendPacket, request: PendingRequest, signal: AbortSignal): Promise<void> {
-    let outcome: () => void;
-    let bound: { exceeded(): boolean } | undefined;
     try {
-      const pending = got.post(packet.url, {
-        body: packet.body,
-        headers: this.#headers(packet),
-        cookieJar: this.#options.cookieJar(),
-        // A Set-Cookie a browser would refuse must not fail the exchange.
-        ignoreInvalidCookies: true,
-        agent: this.#agentFor(packet.url),
-        timeout: { request: this.#timeoutMs() },
-        retry: { limit: 0 },
-        throwHttpErrors: false,
-        followRedirect: false,
-        responseType: 'text',
-        signal,
-      });
-      bound = limitResponseSize(pending, this.#options.maxResponseBytes);
-      const response = await pending;
-      request.status = response.statusCode;
-      const missing = response.statusCode === 200 ? missingReply(packet.body, response.body) : undefined;
-      if (missing) {
-        // The client would wait for this reply for ever (a session stuck
-        // handshaking): a reply without it is a failed request, retried with backoff.
-        this.#options.logger.warn({ missing }, 'CometD reply without the answer to a request; treated as a transport error');
-        const failure = new TransportRequestError(`GWS answered without the reply to ${missing}`, 'MALFORMED_REPLY');
-        outcome = () => packet.onError(failure.message, failure);
+      const jar = this.#options.cookieJar();
+      const target = this.#targetOf(packet.url);
+      if (jar.store.synchronous) {
+        this.#send(exchange, packet, target, jar, jar.getCookieStringSync(target.url));
       } else {
-        outcome =
-          response.statusCode === 200
-            ? () => packet.onSuccess(response.body)
-            : () => packet.onError(response.statusMessage ?? `HTTP ${response.statusCode}`);
+        jar.getCookieString(target.url).then(
+          (cookie) => this.#send(exchange, packet, target, jar, cookie),
+          (error: unknown) => exchange.fail(toTransportError(error)),
+        );
       }
     } catch (error) {
-      const failure = bound?.exceeded()
-        ? new TransportRequestError(`GWS sent a CometD reply over ${this.#options.maxResponseBytes} bytes`, RESPONSE_TOO_LARGE)
-        : toTransportError(error);
-      if (bound?.exceeded()) this.#options.logger.warn({ maxBytes: this.#options.maxResponseBytes }, 'CometD reply too large: cut off');
-      outcome = () => packet.onError(failure.message, failure);
+      exchange.fail(toTransportError(error), true);
     }
-    request.readyState = XHR_STATE.DONE;
-    this.#notify(outcome);
+    return exchange;
   }
 
-  #agentFor(url: string): { http?: HttpAgent; https?: HttpsAgent } {
-    if (url.startsWith('https:')) this.#agents.https ??= new HttpsAgent({ keepAlive: true, timeout: AGENT_IDLE_TIMEOUT_MS });
-    else this.#agents.http ??= new HttpAgent({ keepAlive: true, timeout: AGENT_IDLE_TIMEOUT_MS });
-    return this.#agents;
+  #send(exchange: Exchange, packet: XhrSendPacket, target: Target, jar: CookieJar, cookie: string): void {
+    if (exchange.done) return; // aborted while the jar was read
+    const headers = this.#headers(packet, cookie);
+    const send = target.https ? httpsRequest : httpRequest;
+    const request = send({
+      method: 'POST',
+      hostname: target.hostname,
+      port: target.port,
+      path: target.path,
+      headers,
+      agent: this.#agents.for(target.https ? 'https:' : 'http:'),
+    });
+    const timeoutMs = this.#timeoutMs();
+    exchange.attach(request, timeoutMs, () =>
+      exchange.fail(new TransportRequestError(`no reply within ${timeoutMs} ms`, 'ETIMEDOUT')),
+    );
+    request.on('error', (error) => exchange.fail(toTransportError(error)));
+    request.on('response', (response) => this.#onResponse(exchange, packet, target, jar, response));
+    request.end(packet.body);
   }
 
-  #headers(packet: XhrSendPacket): Record<string, string> {
+  #onResponse(exchange: Exchange, packet: XhrSendPacket, target: Target, jar: CookieJar, response: IncomingMessage): void {
+    if (exchange.done) {
+      response.destroy();
+      return;
+    }
+    exchange.status = response.statusCode ?? 0;
+    const stored = storeCookies(jar, target.url, response.headers['set-cookie']);
+    const maxBytes = this.#options.maxResponseBytes;
+    exchange.reading(
+      readBoundedBody(response, maxBytes, (result) => {
+        if (!result.ok) {
+          if (result.tooLarge) this.#options.logger.warn({ maxBytes }, 'CometD reply too large: cut off');
+          const failure = result.tooLarge
+            ? new TransportRequestError(`GWS sent a CometD reply over ${maxBytes} bytes`, RESPONSE_TOO_LARGE)
+            : toTransportError(result.error);
+          exchange.fail(failure);
+          return;
+        }
+        const answer = (): void => exchange.finish(this.#outcome(packet, exchange.status, response.statusMessage, result.body));
+        // An asynchronous store: the cookies are in the jar before the client sends its next request.
+        if (stored) void stored.then(answer);
+        else answer();
+      }),
+    );
+  }
+
+  #outcome(packet: XhrSendPacket, status: number, statusMessage: string | undefined, body: string): () => void {
+    if (status !== 200) return () => packet.onError(statusMessage ?? `HTTP ${status}`);
+    const missing = missingReply(packet.body, body);
+    if (missing === undefined) return () => packet.onSuccess(body);
+    // The client would wait for this reply for ever (a session stuck
+    // handshaking): a reply without it is a failed request, retried with backoff.
+    this.#options.logger.warn({ missing }, 'CometD reply without the answer to a request; treated as a transport error');
+    const failure = new TransportRequestError(`GWS answered without the reply to ${missing}`, 'MALFORMED_REPLY');
+    return () => packet.onError(failure.message, failure);
+  }
+
+  #settled(exchange: Exchange, outcome: () => void): void {
+    this.#inFlight.delete(exchange);
+    try {
+      outcome();
+    } catch (error) {
+      // The client catches its own handlers' errors; this is a last guard so
+      // a bug can never become an uncaught exception.
+      this.#options.logger.error({ err: loggableError(error) }, 'CometD transport callback failed');
+    }
+    if (this.#inFlight.size === 0) this.#drained?.();
+  }
+
+  #targetOf(url: string): Target {
+    if (this.#target?.url === url) return this.#target;
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TransportRequestError(`not an HTTP URL: ${parsed.protocol}`, 'ERR_INVALID_URL');
+    this.#target = {
+      url,
+      https: parsed.protocol === 'https:',
+      // IPv6 literals come bracketed in a URL and unbracketed in request options.
+      hostname: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: parsed.port,
+      path: `${parsed.pathname}${parsed.search}`,
+    };
+    return this.#target;
+  }
+
+  #headers(packet: XhrSendPacket, cookie: string): Record<string, string> {
     const headers: Record<string, string> = {};
     for (const source of [packet.headers ?? {}, this.#options.headers()]) {
       for (const [name, value] of Object.entries(source)) {
         // Cookies come from the jar only: a second Cookie header would be
         // exactly the kind of mix-up this transport exists to prevent.
-        if (name.toLowerCase() !== 'cookie') headers[name] = value;
+        const lower = name.toLowerCase();
+        if (lower !== 'cookie' && lower !== 'content-length' && lower !== 'host') headers[name] = value;
       }
     }
     headers['content-type'] = 'application/json;charset=UTF-8';
-    headers['user-agent'] ??= 'outbound-graphql-gateway';
+    headers['content-length'] = String(Buffer.byteLength(packet.body));
+    if (!Object.keys(headers).some((name) => name.toLowerCase() === 'user-agent')) headers['user-agent'] = 'outbound-graphql-gateway';
+    if (cookie !== '') headers['cookie'] = cookie;
     return headers;
   }
 
@@ -167,28 +278,37 @@ export class SessionLongPollingTransport extends LongPollingTransport {
     return this.configuration.maxNetworkDelay + (this.advice.timeout ?? 0) + BACKSTOP_MARGIN_MS;
   }
 
-  #notify(outcome: () => void): void {
-    try {
-      outcome();
-    } catch (error) {
-      // The client catches its own handlers' errors; this is a last guard so
-      // a bug can never become an unhandled rejection.
-      this.#options.logger.error({ err: loggableError(error) }, 'CometD transport callback failed');
-    }
-  }
-
   /**
    * Stops for good: aborts every request in flight, fails any later one at
-   * once, closes the session's sockets, and resolves when every request has
-   * been answered to the client.
+   * once, closes the session's own sockets, and resolves when every request
+   * has been answered to the client.
    */
   async close(): Promise<void> {
     this.#closed = true;
-    for (const controller of this.#aborts) controller.abort();
-    await Promise.allSettled([...this.#inFlight]);
-    this.#agents.http?.destroy();
-    this.#agents.https?.destroy();
+    const drained = new Promise<void>((resolve) => {
+      this.#drained = resolve;
+    });
+    for (const exchange of [...this.#inFlight]) exchange.abort();
+    if (this.#inFlight.size > 0) await drained;
+    this.#drained = undefined;
+    if (this.#ownAgents) this.#agents.destroy();
   }
+}
+
+/** Puts a reply's Set-Cookie headers into the jar (invalid ones ignored, as a browser would); a promise for an asynchronous store. */
+function storeCookies(jar: CookieJar, url: string, setCookies: string[] | undefined): Promise<void> | undefined {
+  if (!setCookies || setCookies.length === 0) return undefined;
+  if (jar.store.synchronous) {
+    for (const cookie of setCookies) {
+      try {
+        jar.setCookieSync(cookie, url);
+      } catch {
+        // A Set-Cookie a browser would refuse must not fail the exchange.
+      }
+    }
+    return undefined;
+  }
+  return Promise.all(setCookies.map((cookie) => jar.setCookie(cookie, url).catch(() => undefined))).then(() => undefined);
 }
 
 /**
@@ -218,6 +338,7 @@ export function missingReply(sentBody: string, replyBody: string): string | unde
 }
 
 function toTransportError(error: unknown): TransportRequestError {
+  if (error instanceof TransportRequestError) return error;
   if (error instanceof Error) {
     const code = (error as Error & { code?: unknown }).code;
     return new TransportRequestError(error.message, typeof code === 'string' ? code : undefined);

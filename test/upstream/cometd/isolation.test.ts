@@ -7,12 +7,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CometD, type Message } from '../../../src/upstream/cometd/adapter.js';
+import { BayeuxAgents } from '../../../src/upstream/cometd/index.js';
 import { BayeuxFixture } from './bayeux-fixture.js';
 import { jarFor, SessionPool, sessionIdIn, waitFor } from './helpers.js';
 
 const fixtures: BayeuxFixture[] = [];
 const pool = new SessionPool();
 const rawClients: CometD[] = [];
+const sharedAgents: BayeuxAgents[] = [];
 
 afterEach(async () => {
   await pool.disposeAll();
@@ -26,6 +28,7 @@ afterEach(async () => {
       });
     })),
   );
+  for (const agents of sharedAgents.splice(0)) agents.destroy();
   await Promise.all(fixtures.splice(0).map((f) => f.close()));
 });
 
@@ -76,6 +79,48 @@ describe('isolation between users', () => {
     // The server attributed each subscription to the user who sent it.
     const subscribers = server.receivedOn('/meta/subscribe').map((m) => m.user);
     expect(subscribers.sort()).toEqual(['alice', 'alice', 'bob', 'bob', 'carol', 'carol']);
+  });
+
+  it('with one keep-alive pool shared by every session (as the gateway runs them), sockets go from user to user and cookies never do', async () => {
+    const server = await fixture();
+    const agents = new BayeuxAgents();
+    sharedAgents.push(agents);
+    // Which users' sessions each client socket (by its port) carried.
+    const sessionsBySocket = new Map<number, Set<string | undefined>>();
+    server.onRequest = (request) => {
+      const port = request.socket.remotePort ?? -1;
+      const cookie = /JSESSIONID=([^;]+)/.exec(request.headers.cookie ?? '')?.[1];
+      sessionsBySocket.set(port, (sessionsBySocket.get(port) ?? new Set()).add(cookie));
+    };
+    const users = ['alice', 'bob', 'carol'] as const;
+    const sessions = await Promise.all(
+      users.map(async (user) => {
+        const { jar, sessionId } = await jarFor(server, user);
+        const recorded = pool.create({ url: server.url, cookieJar: jar, channels: ['/v2/me/outbound'], agents });
+        return { user, jar, sessionId, recorded };
+      }),
+    );
+    for (const { recorded } of sessions) await recorded.session.start();
+    for (const user of users) server.publish(user, '/v2/me/outbound', { for: user });
+    for (const { user, jar, sessionId, recorded } of sessions) {
+      await waitFor(() => recorded.messages.length === 1, 3_000, `the message of ${user}`);
+      expect(recorded.messages).toEqual([{ channel: '/v2/me/outbound', data: { for: user } }]);
+      expect(await sessionIdIn(jar, server)).toBe(sessionId);
+    }
+    // The pool was shared: some socket carried requests of two users.
+    expect([...sessionsBySocket.values()].some((ids) => ids.size > 1)).toBe(true);
+    // Yet every Bayeux client was one user's, and each subscription went to the user who sent it.
+    const usersByClient = new Map<string, Set<string | undefined>>();
+    for (const { clientId, user } of server.received) {
+      if (clientId !== undefined) usersByClient.set(clientId, (usersByClient.get(clientId) ?? new Set()).add(user));
+    }
+    expect(usersByClient.size).toBe(users.length);
+    for (const owners of usersByClient.values()) expect(owners.size).toBe(1);
+    expect(server.receivedOn('/meta/subscribe').map((m) => m.user).sort()).toEqual(['alice', 'bob', 'carol']);
+    // Disposing a session leaves the shared pool usable for the others.
+    await sessions[0]!.recorded.session.dispose();
+    server.publish('bob', '/v2/me/outbound', { for: 'bob', again: true });
+    await waitFor(() => sessions[1]!.recorded.messages.length === 2, 3_000, 'bob\'s second message');
   });
 
   it('the fixture sets JSESSIONID, BAYEUX_BROWSER and AWSELB on CometD responses', async () => {
