@@ -152,6 +152,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     cors: corsHandler as NodeMiddleware,
     context: contextOf,
     logger,
+    direct: { pipeline, includeStacktrace: config.env === 'development' },
   });
   app.use(notFound);
   app.use(lastResortErrorHandler(logger));

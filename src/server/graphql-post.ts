@@ -14,28 +14,34 @@
  * does as the Express route does: the same CORS middleware, the same
  * context (request id, abort on disconnect), body-parser's strict JSON rules
  * and the same error answers as the route's error handler, Apollo for
- * everything GraphQL (CSRF prevention included). A test sends the same
- * requests down both paths and compares the answers.
+ * everything GraphQL (CSRF prevention included), except a plain request the
+ * pipeline accepts: that one is executed and answered as Apollo would,
+ * without Apollo's per-request machinery (graphql-post-direct.ts). A test
+ * sends the same requests down both paths and compares the answers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { GatewayContext } from '../graphql/context.js';
 import type { Logger } from '../logger.js';
 import { streamTransportOf } from '../transports/accept.js';
+import { answerDirectly, directContentType, plainRequest, type DirectOptions } from './graphql-post-direct.js';
 import { errorBody } from './http-limits.js';
 
 /** A connect-style middleware, such as the `cors` package's, run on the raw request. */
 export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
-export interface GraphqlPostOptions<C extends BaseContext> {
-  apollo: ApolloServer<C>;
+export interface GraphqlPostOptions {
+  apollo: ApolloServer<GatewayContext>;
   /** The path Apollo serves, e.g. /graphql. */
   path: string;
   maxBodyBytes: number;
   /** The CORS middleware the Express route runs first. */
   cors: NodeMiddleware;
   /** The context the Express route builds for the same request. */
-  context: (req: IncomingMessage, res: ServerResponse) => Promise<C>;
+  context: (req: IncomingMessage, res: ServerResponse) => Promise<GatewayContext>;
   logger: Logger;
+  /** A plain request is executed without Apollo's per-request machinery, answered as Apollo would (graphql-post-direct.ts). */
+  direct?: DirectOptions;
 }
 
 /** What the Express route's body error handler answers (create-gateway.ts; the test compares the two paths). */
@@ -66,7 +72,7 @@ const FIRST_CHAR = /^[ \t\n\r]*([^ \t\n\r])/;
  * Returns a handler that serves the request and returns true when it is a
  * plain JSON POST to `path`, and returns false without touching it otherwise.
  */
-export function graphqlPostHandler<C extends BaseContext>(o: GraphqlPostOptions<C>): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function graphqlPostHandler(o: GraphqlPostOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
     if (req.method !== 'POST' || req.url !== o.path) return false;
     const h = req.headers;
@@ -88,7 +94,7 @@ export function graphqlPostHandler<C extends BaseContext>(o: GraphqlPostOptions<
   };
 }
 
-function readBody<C extends BaseContext>(req: IncomingMessage, res: ServerResponse, o: GraphqlPostOptions<C>): void {
+function readBody(req: IncomingMessage, res: ServerResponse, o: GraphqlPostOptions): void {
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   // A client gone mid-body: nothing to answer; the socket is closed by Node.
@@ -119,14 +125,24 @@ function parseJson(raw: Buffer): unknown {
   }
 }
 
-async function execute<C extends BaseContext>(req: IncomingMessage, res: ServerResponse, body: unknown, o: GraphqlPostOptions<C>): Promise<void> {
+async function execute(req: IncomingMessage, res: ServerResponse, body: unknown, o: GraphqlPostOptions): Promise<void> {
+  let context: GatewayContext | undefined;
+  if (o.direct) {
+    const plain = plainRequest(body);
+    const contentType = plain ? directContentType(req.headers.accept) : undefined;
+    if (plain && contentType && serving(o.apollo)) {
+      context = await o.context(req, res);
+      if (await answerDirectly(res, plain, contentType, context, o.direct)) return;
+    }
+  }
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
   }
   const response = await o.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: 'POST', headers, search: '', body },
-    context: () => o.context(req, res),
+    // A request the direct path gave up on (a refusal) keeps its context: one request id.
+    context: () => (context ? Promise.resolve(context) : o.context(req, res)),
   });
   for (const [key, value] of response.headers) res.setHeader(key, value);
   res.statusCode = response.status ?? 200;
@@ -137,4 +153,14 @@ async function execute<C extends BaseContext>(req: IncomingMessage, res: ServerR
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+/** Started and not stopping: Apollo answers anything else itself (e.g. "the server is stopping"). */
+function serving(apollo: ApolloServer<GatewayContext>): boolean {
+  try {
+    apollo.assertStarted('graphqlPostHandler');
+    return true;
+  } catch {
+    return false;
+  }
 }
