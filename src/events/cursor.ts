@@ -34,11 +34,20 @@ const TAG_BYTES = 8;
 const LENGTH = 1 + EPOCH_BYTES + 8 + TAG_BYTES;
 /** Longest string worth decoding (base64url of LENGTH bytes is 34 characters). */
 const MAX_CURSOR_CHARS = 64;
+/** Cursors remembered with the user and sequence they were made or checked for (the most recent ones). */
+const KNOWN_MAX = 8_192;
 
 /** Encodes and checks the cursors of one log lifetime. */
 export class CursorCodec {
   readonly #epoch: Buffer;
   readonly #secret: Buffer;
+  /**
+   * Cursors this codec made or already checked, with their user and
+   * sequence: every live subscriber reads after a recent cursor on every
+   * append, and an HMAC per read was most of the cost of a read. A string is
+   * only found here if it is exactly one whose tag held for that user.
+   */
+  readonly #known = new Map<string, { userKey: string; sequence: number }>();
 
   /**
    * @param epoch identifies the log's lifetime (random by default)
@@ -57,7 +66,9 @@ export class CursorCodec {
     this.#epoch.copy(bytes, 1);
     bytes.writeBigUInt64BE(BigInt(sequence), 1 + EPOCH_BYTES);
     this.#tag(userKey, bytes.subarray(0, LENGTH - TAG_BYTES)).copy(bytes, LENGTH - TAG_BYTES);
-    return bytes.toString('base64url');
+    const cursor = bytes.toString('base64url');
+    this.#remember(cursor, userKey, sequence);
+    return cursor;
   }
 
   /**
@@ -66,6 +77,8 @@ export class CursorCodec {
    * @throws CursorExpiredError when it is one of another log lifetime or another user
    */
   decode(userKey: string, cursor: string, field = 'after'): number {
+    const known = typeof cursor === 'string' ? this.#known.get(cursor) : undefined;
+    if (known !== undefined && known.userKey === userKey) return known.sequence;
     if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > MAX_CURSOR_CHARS || !/^[A-Za-z0-9_-]+$/.test(cursor)) {
       throw new InvalidCursorError(field);
     }
@@ -79,7 +92,14 @@ export class CursorCodec {
     if (!timingSafeEqual(tag, bytes.subarray(LENGTH - TAG_BYTES))) throw new CursorExpiredError('This cursor belongs to another credential\'s event log: refetch what you show, then subscribe without `after`');
     const sequence = bytes.readBigUInt64BE(1 + EPOCH_BYTES);
     if (sequence > BigInt(Number.MAX_SAFE_INTEGER)) throw new InvalidCursorError(field);
+    this.#remember(cursor, userKey, Number(sequence));
     return Number(sequence);
+  }
+
+  #remember(cursor: string, userKey: string, sequence: number): void {
+    // Oldest first out (a Map keeps insertion order): bounded whatever the number of users.
+    if (this.#known.size >= KNOWN_MAX) this.#known.delete(this.#known.keys().next().value!);
+    this.#known.set(cursor, { userKey, sequence });
   }
 
   #tag(userKey: string, body: Buffer): Buffer {

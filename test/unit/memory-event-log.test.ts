@@ -191,4 +191,20 @@ describe('CursorCodec', () => {
     expect(a.encode('u', 7)).not.toBe(a.encode('v', 7));
     expect(() => b.decode('u', a.encode('u', 7))).toThrow(CursorExpiredError);
   });
+
+  it('a cursor it made or checked for one user (remembered, no HMAC on the next read) is still foreign to another user', () => {
+    const codec = new CursorCodec();
+    const made = codec.encode('u', 7);
+    expect(codec.decode('u', made)).toBe(7);
+    expect(() => codec.decode('v', made)).toThrow(CursorExpiredError);
+    // Checked once for its own user, then offered for another: refused every time.
+    const other = new CursorCodec({ secret: Buffer.alloc(32, 3) });
+    expect(codec.decode('u', made)).toBe(7);
+    expect(() => codec.decode('v', made)).toThrow(CursorExpiredError);
+    expect(() => other.decode('u', made)).toThrow(CursorExpiredError);
+    // Many users later (the memory of cursors is bounded), the first is checked again and still valid.
+    for (let i = 0; i < 10_000; i++) codec.encode(`w${i}`, i);
+    expect(codec.decode('u', made)).toBe(7);
+    expect(() => codec.decode('v', made)).toThrow(CursorExpiredError);
+  });
 });
