@@ -56,6 +56,8 @@ export class LogSubscriber implements AsyncIterableIterator<QueueItem<LoggedOutb
   #final: QueueEnd | undefined;
   #done = false;
   #waiting: ((result: IteratorResult<QueueItem<LoggedOutboundRecordEvent>>) => void) | undefined;
+  /** The synchronous consumer's wake-up ({@link whenReadable}), instead of a pending next(). */
+  #readable: (() => void) | undefined;
   #reading = false;
   /** An append came while a read was running: read again after it. */
   #dirty = false;
@@ -99,7 +101,24 @@ export class LogSubscriber implements AsyncIterableIterator<QueueItem<LoggedOutb
     });
   }
 
+  /**
+   * What next() would resolve with at once, or undefined when it would wait:
+   * with {@link whenReadable}, a consumer that takes items synchronously (the
+   * fan-out hands an event to every subscriber of a group in one go) without
+   * a promise per item.
+   */
+  poll(): IteratorResult<QueueItem<LoggedOutboundRecordEvent>> | undefined {
+    return this.#take();
+  }
+
+  /** Calls `onReadable` once when {@link poll} has something (an event, the final item, the end). One consumer at a time. */
+  whenReadable(onReadable: () => void): void {
+    this.#readable = onReadable;
+    if (this.#mode === 'replay' || this.#dirty) this.#pump();
+  }
+
   return(): Promise<IteratorResult<QueueItem<LoggedOutboundRecordEvent>>> {
+    this.#readable = undefined;
     this.#buffer.length = 0;
     this.#done = true;
     this.#release();
@@ -136,7 +155,14 @@ export class LogSubscriber implements AsyncIterableIterator<QueueItem<LoggedOutb
 
   #flushWaiting(): void {
     const waiting = this.#waiting;
-    if (!waiting) return;
+    if (!waiting) {
+      const readable = this.#readable;
+      if (readable && (this.#buffer.length > 0 || this.#final || this.#done)) {
+        this.#readable = undefined;
+        readable();
+      }
+      return;
+    }
     const item = this.#take();
     if (!item) return;
     this.#waiting = undefined;
@@ -146,7 +172,7 @@ export class LogSubscriber implements AsyncIterableIterator<QueueItem<LoggedOutb
   #onAppend(): void {
     if (this.#done || this.#final) return;
     // Live: read at once (that is what makes a slow consumer visible). Replay: the next pull reads.
-    if (this.#mode === 'live' || this.#waiting) this.#pump();
+    if (this.#mode === 'live' || this.#waiting || this.#readable) this.#pump();
     else this.#dirty = true;
   }
 
@@ -173,7 +199,7 @@ export class LogSubscriber implements AsyncIterableIterator<QueueItem<LoggedOutb
       }
       this.#flushWaiting();
       // A pull that found nothing to read in replay mode has turned live: wait for appends.
-    } while (this.#dirty && !this.#done && !this.#final && (this.#mode === 'live' || this.#waiting));
+    } while (this.#dirty && !this.#done && !this.#final && (this.#mode === 'live' || this.#waiting || this.#readable));
   }
 
   async #readReplay(): Promise<void> {

@@ -58,3 +58,71 @@ export function sharedFrames(fanout: SubscriptionFanout): SharedFrames {
     expand,
   };
 }
+
+/**
+ * A graphql-transport-ws socket that shared results are written to
+ * directly: the subscriber's frame is its own prefix, the payload's JSON
+ * and `}`, sent at once when the event is read, instead of going through
+ * graphql-ws's per-message path (an awaited `onNext`, the result copied,
+ * the message validated and stringified, a promise per send). graphql-ws
+ * still sends everything else (errors, complete) and owns the subscription.
+ *
+ * Back-pressure is the same as graphql-ws's awaited send: while the socket
+ * holds more unsent bytes than its high-water mark (the client does not
+ * read), nothing more is taken from the subscribers' queues; they fill, and
+ * SUBSCRIBER_TOO_SLOW ends them as before.
+ */
+export class FrameSink {
+  readonly #ws: WebSocket;
+  readonly #tcp: DrainingSocket | undefined;
+  #waiters: (() => void)[] = [];
+
+  constructor(ws: WebSocket) {
+    this.#ws = ws;
+    // ws keeps the TCP socket in `_socket` (see coalesce-ws-writes.ts); without one, every write is "ready" and ws buffers.
+    this.#tcp = (ws as unknown as { _socket?: DrainingSocket })._socket;
+  }
+
+  /** False while the socket waits for the client to read what it holds. A closed socket is ready (its frames are dropped, as graphql-ws's send drops them). */
+  get ready(): boolean {
+    return this.#ws.readyState !== this.#ws.OPEN || !(this.#tcp?.writableNeedDrain ?? false);
+  }
+
+  /** Calls `listener` once when the socket is ready again. */
+  whenReady(listener: () => void): void {
+    this.#waiters.push(listener);
+    if (this.#waiters.length > 1) return;
+    this.#tcp?.once('drain', () => {
+      const waiters = this.#waiters;
+      this.#waiters = [];
+      for (const waiter of waiters) waiter();
+    });
+  }
+
+  /** Sends one text frame if the socket is open. */
+  send(text: string): void {
+    if (this.#ws.readyState === this.#ws.OPEN) this.#ws.send(text);
+  }
+}
+
+/** What FrameSink needs of the TCP socket under a WebSocket. */
+interface DrainingSocket {
+  readonly writableNeedDrain: boolean;
+  once(event: 'drain', listener: () => void): unknown;
+}
+
+/** Where a subscription's shared results go directly: its socket, and the start of its frames. */
+export interface DirectFrames {
+  readonly sink: FrameSink;
+  /** `{"id":<the id>,"type":"next","payload":`: what graphql-ws's own `next` message is before its payload. */
+  readonly prefix: string;
+}
+
+const sinks = new WeakMap<WebSocket, FrameSink>();
+
+/** The direct frames of subscription `id` on this graphql-transport-ws socket. */
+export function directFrames(ws: WebSocket, id: string): DirectFrames {
+  let sink = sinks.get(ws);
+  if (!sink) sinks.set(ws, (sink = new FrameSink(ws)));
+  return { sink, prefix: `{"id":${JSON.stringify(id)},"type":"next","payload":` };
+}

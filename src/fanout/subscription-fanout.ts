@@ -20,6 +20,7 @@
 import { createSourceEventStream, execute, print, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { LogSubscriber } from '../events/log-subscriber.js';
 import { isQueueEnd } from '../events/stream-end.js';
+import type { DirectFrames } from './shared-frames.js';
 
 type PromiseOrValue<T> = T | Promise<T>;
 
@@ -61,6 +62,9 @@ export class SubscriptionFanout {
   readonly #json = new WeakMap<ExecutionResult, string>();
   /** The printed text of each document object (documents come from the pipeline's cache: one print each). */
   readonly #documentText = new WeakMap<DocumentNode, string>();
+  /** Subscriptions whose shared results are written straight to their socket, by their execution args. */
+  readonly #direct = new WeakMap<ExecutionArgs, DirectFrames>();
+  readonly #sharedJson = (result: ExecutionResult): string | undefined => (this.isShareable(result) ? this.payloadJson(result) : undefined);
   #executions = 0;
   #reused = 0;
   #unshared = 0;
@@ -86,15 +90,27 @@ export class SubscriptionFanout {
     if (!group) this.#groups.set(key, (group = { subscribers: 0, results: new Map() }));
     group.subscribers++;
     const joined = group;
-    return new MappedStream(
-      iterator,
+    const frames = this.#direct.get(args);
+    return new LogStream(
+      source,
       (item) => this.#executeShared(args, joined, item),
       () => {
         joined.subscribers--;
         if (joined.subscribers === 0 && this.#groups.get(key) === joined) this.#groups.delete(key);
       },
+      frames ? { frames, json: this.#sharedJson } : undefined,
     );
   };
+
+  /**
+   * Sends this subscription's shared results (no errors) as frames of its
+   * own straight to its graphql-transport-ws socket (src/fanout/shared-frames.ts),
+   * instead of yielding them to graphql-ws; everything else still goes
+   * through graphql-ws. Call before `subscribe` with the same args object.
+   */
+  deliverDirectly(args: ExecutionArgs, frames: DirectFrames): void {
+    this.#direct.set(args, frames);
+  }
 
   /**
    * Off: every subscriber executes and serializes each event on its own, as
@@ -163,6 +179,111 @@ export class SubscriptionFanout {
     }
     // Raw variables as the client sent them: equal JSON, equal coerced values (another key order only shares less).
     return `${text}\0${args.operationName ?? ''}\0${JSON.stringify(args.variableValues ?? null)}`;
+  }
+}
+
+const DONE: IteratorResult<ExecutionResult> = Object.freeze({ value: undefined, done: true });
+
+/**
+ * A subscriber's stream of the user's log mapped item by item, like
+ * {@link MappedStream}, but taking the items synchronously as they are read
+ * (no promise per item). With direct frames, every shared result is written
+ * to the socket as it is taken, for as long as the consumer (graphql-ws)
+ * waits in next() and the socket keeps up; anything else (an error result,
+ * a result that is not shared) is handed to the consumer, which sends it in
+ * order since nothing is written directly until it asks again.
+ */
+class LogStream implements AsyncIterableIterator<ExecutionResult> {
+  readonly #source: LogSubscriber;
+  readonly #map: (item: unknown) => PromiseOrValue<ExecutionResult>;
+  readonly #direct: { frames: DirectFrames; json: (result: ExecutionResult) => string | undefined } | undefined;
+  #onClose: (() => void) | undefined;
+  #closed = false;
+  #waiting: { resolve: (result: IteratorResult<ExecutionResult>) => void; reject: (error: unknown) => void } | undefined;
+  /** Bound once: the wake-up handed to the source and the socket. */
+  readonly #wake = (): void => this.#drain();
+
+  constructor(
+    source: LogSubscriber,
+    map: (item: unknown) => PromiseOrValue<ExecutionResult>,
+    onClose: () => void,
+    direct: { frames: DirectFrames; json: (result: ExecutionResult) => string | undefined } | undefined,
+  ) {
+    this.#source = source;
+    this.#map = map;
+    this.#onClose = onClose;
+    this.#direct = direct;
+  }
+
+  next(): Promise<IteratorResult<ExecutionResult>> {
+    if (this.#closed) return Promise.resolve(DONE);
+    return new Promise((resolve, reject) => {
+      this.#waiting = { resolve, reject };
+      this.#drain();
+    });
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    this.#close();
+    await this.#source.return();
+    waiting?.resolve(DONE);
+    return DONE;
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<ExecutionResult>> {
+    await this.return();
+    throw error instanceof Error ? error : new Error(String(error));
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  #drain(): void {
+    while (this.#waiting && !this.#closed) {
+      const direct = this.#direct;
+      // Hold back, as an awaited send would: the source's queue fills meanwhile (and bounds it).
+      if (direct && !direct.frames.sink.ready) return direct.frames.sink.whenReady(this.#wake);
+      const item = this.#source.poll();
+      if (!item) return this.#source.whenReadable(this.#wake);
+      const waiting = this.#waiting;
+      if (item.done) {
+        this.#waiting = undefined;
+        this.#close();
+        return waiting.resolve(DONE);
+      }
+      let result: PromiseOrValue<ExecutionResult>;
+      try {
+        result = this.#map(item.value);
+      } catch (error) {
+        this.#waiting = undefined;
+        void this.return().then(() => waiting.reject(error));
+        return;
+      }
+      if (direct && !(result instanceof Promise)) {
+        const json = direct.json(result);
+        if (json !== undefined) {
+          direct.frames.sink.send(`${direct.frames.prefix}${json}}`);
+          continue;
+        }
+      }
+      this.#waiting = undefined;
+      if (!(result instanceof Promise)) return waiting.resolve({ value: result, done: false });
+      result.then(
+        (value) => waiting.resolve({ value, done: false }),
+        (error: unknown) => void this.return().then(() => waiting.reject(error)),
+      );
+      return;
+    }
+  }
+
+  #close(): void {
+    this.#closed = true;
+    const onClose = this.#onClose;
+    this.#onClose = undefined;
+    onClose?.();
   }
 }
 

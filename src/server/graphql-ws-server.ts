@@ -19,7 +19,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { CloseCode, handleProtocols, makeServer, type Disposable, type ServerOptions } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ErrorCode } from '../errors.js';
@@ -29,7 +29,7 @@ import type { Logger } from '../logger.js';
 import type { GraphQLPipeline } from '../pipeline/index.js';
 import { attachLegacyWs } from '../transports/legacy-ws.js';
 import { dispatchUpgrades, SubscriptionCounter } from '../transports/ws-subprotocols.js';
-import { sharedFrames } from '../fanout/shared-frames.js';
+import { directFrames, sharedFrames } from '../fanout/shared-frames.js';
 import { coalesceWrites } from './coalesce-ws-writes.js';
 import type { GatewayServices } from './services.js';
 
@@ -115,7 +115,18 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
 
   // The same options serve the legacy `graphql-ws` subprotocol: every rule is shared.
   const counted = { modern: new SubscriptionCounter(), legacy: new SubscriptionCounter() };
-  const server = makeServer(counted.modern.wrap({ ...serverOptions, jsonMessageReplacer: frames.replacer }));
+  const server = makeServer(
+    counted.modern.wrap({
+      ...serverOptions,
+      jsonMessageReplacer: frames.replacer,
+      // graphql-transport-ws only: shared results of a subscription go straight to its socket as `next` frames (src/fanout/).
+      onSubscribe: async (ctx, id, payload) => {
+        const prepared = await serverOptions.onSubscribe!(ctx, id, payload);
+        if (prepared && isExecutionArgs(prepared)) services.fanout.deliverDirectly(prepared, directFrames(ctx.extra.socket, id));
+        return prepared;
+      },
+    }),
+  );
   wsServer.on('connection', (socket: WebSocket, request: IncomingMessage) => serve(socket, request));
   const legacy = attachLegacyWs({
     serverOptions: counted.legacy.wrap(serverOptions),
@@ -182,6 +193,8 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsServer {
     },
   };
 }
+
+const isExecutionArgs = (value: ExecutionArgs | readonly GraphQLError[]): value is ExecutionArgs => !Array.isArray(value);
 
 /** Pings every `intervalMs` (0: never); a socket that does not answer within the next interval is terminated. */
 function keepAlivePings(socket: WebSocket, intervalMs: number): { stop(): void } {
