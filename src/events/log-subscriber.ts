@@ -14,12 +14,19 @@
  *   ended with SUBSCRIBER_TOO_SLOW. Gap entries are skipped: a live
  *   subscriber keeps its subscription across upstream interruptions.
  *
+ * - Shared live tail: a live subscriber that has caught up with the user's
+ *   live tail (its position is the tail's) joins it and stops reading on its
+ *   own: the tail reads each append once for all of them and hands every
+ *   member the same entries, which each filters and bounds as above. A
+ *   subscriber elsewhere in the log (a replay, a head position of its own)
+ *   reads on its own until it meets the tail's position, then joins.
+ *
  * return() (client completed or disconnected) runs the cleanup exactly once.
  */
 import { ErrorCode, GatewayDomainError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { matchesFilter, type OutboundRecordEventFilter } from './event-filter.js';
-import type { EventLog } from './event-log.js';
+import type { EventLog, EventLogRead } from './event-log.js';
 import { loggedEvent, type LoggedOutboundRecordEvent } from './logged-event.js';
 import type { QueueEnd, QueueItem } from './stream-end.js';
 
@@ -63,6 +70,9 @@ export class LogSubscriber implements AsyncIterableIterator<QueueItem<LoggedOutb
   #dirty = false;
   #unwatch: (() => void) | undefined;
   #onClose: (() => void) | undefined;
+  /** The user's live tail this subscriber is a member of (it reads for us), or waits to join. */
+  #tail: LiveTail | undefined;
+  #member = false;
 
   constructor(options: LogSubscriberOptions) {
     this.#o = options;
@@ -70,6 +80,8 @@ export class LogSubscriber implements AsyncIterableIterator<QueueItem<LoggedOutb
     this.#position = options.after;
     this.#mode = options.resuming ? 'replay' : 'live';
     this.#onClose = options.onClose;
+    // A new tail starts at our position (and reads what came since the head); an existing one elsewhere is joined later.
+    if (this.#mode === 'live' && this.#tryJoin()) return;
     this.#unwatch = options.log.watch(options.userKey, () => this.#onAppend());
     // Whatever came between the head and the watch, or the replay's first batch.
     this.#pump();
@@ -170,7 +182,7 @@ export class LogSubscriber implements AsyncIterableIterator<QueueItem<LoggedOutb
   }
 
   #onAppend(): void {
-    if (this.#done || this.#final) return;
+    if (this.#done || this.#final || this.#member) return;
     // Live: read at once (that is what makes a slow consumer visible). Replay: the next pull reads.
     if (this.#mode === 'live' || this.#waiting || this.#readable) this.#pump();
     else this.#dirty = true;
@@ -182,24 +194,73 @@ export class LogSubscriber implements AsyncIterableIterator<QueueItem<LoggedOutb
       return;
     }
     this.#reading = true;
-    void this.#readLoop().finally(() => {
-      this.#reading = false;
-    });
+    void this.#readLoop();
   }
 
   async #readLoop(): Promise<void> {
-    do {
-      this.#dirty = false;
-      if (this.#done || this.#final) return;
-      try {
-        if (this.#mode === 'replay') await this.#readReplay();
-        else await this.#readLive();
-      } catch (error) {
-        this.#fail(error);
-      }
-      this.#flushWaiting();
-      // A pull that found nothing to read in replay mode has turned live: wait for appends.
-    } while (this.#dirty && !this.#done && !this.#final && (this.#mode === 'live' || this.#waiting || this.#readable));
+    try {
+      do {
+        this.#dirty = false;
+        if (this.#done || this.#final || this.#member) return;
+        try {
+          if (this.#mode === 'replay') await this.#readReplay();
+          else await this.#readLive();
+        } catch (error) {
+          this.#fail(error);
+        }
+        // At the tail's position now: it reads for us from here.
+        if (this.#mode === 'live' && !this.#done && !this.#final) this.#tryJoin();
+        this.#flushWaiting();
+        // A pull that found nothing to read in replay mode has turned live: wait for appends.
+      } while (this.#dirty && !this.#done && !this.#final && !this.#member && (this.#mode === 'live' || this.#waiting || this.#readable));
+    } finally {
+      // Cleared in the same step as the last read's handling (not a microtask later): the tail checks it.
+      this.#reading = false;
+    }
+  }
+
+  /**
+   * Joins the user's live tail if it is at our position (creating it at our
+   * position if there is none); otherwise waits for it to come by. True when joined.
+   */
+  #tryJoin(): boolean {
+    if (this.#member || this.#done || this.#final) return this.#member;
+    const tail = LiveTail.of(this.#o.log, this.#o.userKey, this.#position, this.#o.queueMax);
+    if (this.#tail && this.#tail !== tail) this.#tail.leave(this);
+    this.#tail = tail;
+    if (tail.position !== this.#position) {
+      tail.waitFor(this);
+      return false;
+    }
+    tail.admit(this);
+    this.#member = true;
+    this.#dirty = false; // whatever an append left to read, the tail reads
+    this.#unwatch?.();
+    this.#unwatch = undefined;
+    return true;
+  }
+
+  /** @internal The tail came to `position`: join it if we are there too and not reading on our own. */
+  offerTail(tail: LiveTail): boolean {
+    if (this.#reading || this.#mode !== 'live' || this.#tail !== tail || this.#position !== tail.position) return false;
+    return this.#tryJoin();
+  }
+
+  /** @internal What the tail read after our position (we are a member), up to `next`. */
+  receiveLive(events: readonly LoggedOutboundRecordEvent[], next: string): void {
+    if (this.#done || this.#final) return;
+    const filter = this.#o.filter;
+    for (const event of events) if (matchesFilter(event, filter)) this.#buffer.push(event);
+    this.#position = next;
+    if (this.#buffer.length > this.#o.queueMax) return this.#tooSlow();
+    this.#flushWaiting();
+  }
+
+  /** @internal The tail's read failed. */
+  failLive(error: unknown): void {
+    if (this.#done || this.#final) return;
+    this.#fail(error);
+    this.#flushWaiting();
   }
 
   async #readReplay(): Promise<void> {
@@ -270,8 +331,111 @@ export class LogSubscriber implements AsyncIterableIterator<QueueItem<LoggedOutb
   #release(): void {
     this.#unwatch?.();
     this.#unwatch = undefined;
+    this.#tail?.leave(this);
+    this.#tail = undefined;
+    this.#member = false;
     const onClose = this.#onClose;
     this.#onClose = undefined;
     onClose?.();
+  }
+}
+
+const tails = new WeakMap<EventLog, Map<string, LiveTail>>();
+
+/**
+ * One user's live tail of the log in this process: one read per append for
+ * every member (live subscribers at its position), and the entries handed
+ * to each. It exists while it has members.
+ */
+class LiveTail {
+  readonly #log: EventLog;
+  readonly #userKey: string;
+  readonly #limit: number;
+  #position: string;
+  readonly #members = new Set<LogSubscriber>();
+  /** Live subscribers reading on their own until they meet the tail's position. */
+  readonly #waiting = new Set<LogSubscriber>();
+  readonly #unwatch: () => void;
+  #reading = false;
+  #dirty = false;
+  #disposed = false;
+
+  /** The user's tail, or a new one at `position`. */
+  static of(log: EventLog, userKey: string, position: string, queueMax: number): LiveTail {
+    let byUser = tails.get(log);
+    if (!byUser) tails.set(log, (byUser = new Map()));
+    let tail = byUser.get(userKey);
+    if (!tail) byUser.set(userKey, (tail = new LiveTail(log, userKey, position, queueMax)));
+    return tail;
+  }
+
+  private constructor(log: EventLog, userKey: string, position: string, queueMax: number) {
+    this.#log = log;
+    this.#userKey = userKey;
+    this.#position = position;
+    // A member whose queue is full goes over its bound with one more: read as much at a time.
+    this.#limit = Math.max(1, queueMax + 1);
+    this.#unwatch = log.watch(userKey, () => this.#pump());
+    // Whatever came between the creating subscriber's position and the watch.
+    this.#pump();
+  }
+
+  get position(): string {
+    return this.#position;
+  }
+
+  admit(subscriber: LogSubscriber): void {
+    this.#waiting.delete(subscriber);
+    this.#members.add(subscriber);
+  }
+
+  waitFor(subscriber: LogSubscriber): void {
+    this.#waiting.add(subscriber);
+  }
+
+  leave(subscriber: LogSubscriber): void {
+    this.#waiting.delete(subscriber);
+    if (!this.#members.delete(subscriber) || this.#members.size > 0) return;
+    this.#disposed = true;
+    this.#unwatch();
+    const byUser = tails.get(this.#log);
+    if (byUser?.get(this.#userKey) === this) byUser.delete(this.#userKey);
+  }
+
+  #pump(): void {
+    if (this.#reading) {
+      this.#dirty = true;
+      return;
+    }
+    this.#reading = true;
+    void this.#readLoop();
+  }
+
+  async #readLoop(): Promise<void> {
+    try {
+      do {
+        this.#dirty = false;
+        for (;;) {
+          if (this.#disposed) return;
+          let read: EventLogRead;
+          try {
+            read = await this.#log.read(this.#userKey, this.#position, this.#limit);
+          } catch (error) {
+            for (const member of [...this.#members]) member.failLive(error);
+            break;
+          }
+          if (this.#disposed) return;
+          const events: LoggedOutboundRecordEvent[] = [];
+          for (const entry of read.entries) if (entry.kind === 'event') events.push(loggedEvent(entry));
+          // Position and hand-out in one step: a subscriber at the tail's position has everything before it.
+          this.#position = read.next;
+          for (const member of [...this.#members]) member.receiveLive(events, read.next);
+          for (const subscriber of [...this.#waiting]) subscriber.offerTail(this);
+          if (read.entries.length < this.#limit) break;
+        }
+      } while (this.#dirty && !this.#disposed);
+    } finally {
+      this.#reading = false;
+    }
   }
 }

@@ -114,3 +114,81 @@ describe('LogSubscriber', () => {
     expect(await sub.next()).toEqual({ value: undefined, done: true });
   });
 });
+
+/** A memory log that counts reads: the shared live tail reads each append once for all its members. */
+class CountingLog extends MemoryEventLog {
+  reads = 0;
+  override read(userKey: string, after: string, limit: number) {
+    this.reads++;
+    return super.read(userKey, after, limit);
+  }
+}
+
+describe('the shared live tail', () => {
+  it('20 live subscribers of one user: one log read per append for all of them, each gets every event in order, its own filter applied', async () => {
+    const counting = new CountingLog({ retentionMs: 60_000, maxPerUser: 10_000 });
+    log = counting;
+    const head = await log.head('u');
+    const subs = Array.from({ length: 20 }, (_, i) => subscriber(head, { resuming: false, queueMax: 50, ...(i === 0 ? { campaignName: 'Other' } : {}) }));
+    await new Promise((r) => setTimeout(r, 0));
+    const before = counting.reads;
+    for (let i = 0; i < 10; i++) await log.append('u', event(`e${i}`, i % 2 === 0 ? 'Other' : 'Campaign1'));
+    await new Promise((r) => setTimeout(r, 0));
+    // Without the tail: 20 reads per append (200).
+    expect(counting.reads - before).toBeLessThanOrEqual(10);
+    expect(await take(subs[0]!.sub, 5)).toEqual(['e0', 'e2', 'e4', 'e6', 'e8']);
+    for (const { sub } of subs.slice(1)) expect(await take(sub, 10)).toEqual(Array.from({ length: 10 }, (_, i) => `e${i}`));
+    for (const { sub } of subs) await sub.return();
+    expect(log.stats().watchers).toBe(0);
+  });
+
+  it('a subscriber elsewhere in the log (a resume, a later head) reads on its own, then joins the tail where it meets it: none doubled, none skipped', async () => {
+    const counting = new CountingLog({ retentionMs: 60_000, maxPerUser: 10_000 });
+    log = counting;
+    const start = await log.head('u');
+    const live = subscriber(start, { resuming: false, queueMax: 100 });
+    for (let i = 0; i < 30; i++) await log.append('u', event(`a${i}`));
+    // Another user's append moves the shared sequence: this head is another string than the tail's position.
+    await log.append('other', event('x'));
+    const later = subscriber(await log.head('u'), { resuming: false, queueMax: 100 });
+    const resumed = subscriber(start, { resuming: true, queueMax: 20 });
+    const replayed = await take(resumed.sub, 30);
+    for (let i = 0; i < 10; i++) await log.append('u', event(`b${i}`));
+    await new Promise((r) => setTimeout(r, 0));
+    const b = Array.from({ length: 10 }, (_, i) => `b${i}`);
+    expect([...replayed, ...(await take(resumed.sub, 10))]).toEqual([...Array.from({ length: 30 }, (_, i) => `a${i}`), ...b]);
+    expect(await take(later.sub, 10)).toEqual(b);
+    expect(await take(live.sub, 40)).toEqual([...Array.from({ length: 30 }, (_, i) => `a${i}`), ...b]);
+    // All three on the tail now: one read per append.
+    const before = counting.reads;
+    for (let i = 0; i < 5; i++) await log.append('u', event(`c${i}`));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(counting.reads - before).toBeLessThanOrEqual(5);
+    const c = Array.from({ length: 5 }, (_, i) => `c${i}`);
+    for (const s of [live, later, resumed]) expect(await take(s.sub, 5)).toEqual(c);
+    for (const s of [live, later, resumed]) await s.sub.return();
+    expect(log.stats().watchers).toBe(0);
+  });
+
+  it('a member that falls behind is ended with SUBSCRIBER_TOO_SLOW; the other members go on, and a new subscriber starts a new tail once all left', async () => {
+    log = new MemoryEventLog({ retentionMs: 60_000, maxPerUser: 10_000 });
+    const head = await log.head('u');
+    const slow = subscriber(head, { resuming: false, queueMax: 3 });
+    const fast = subscriber(head, { resuming: false, queueMax: 3 });
+    const got: unknown[] = [];
+    for (let i = 0; i < 6; i++) {
+      await log.append('u', event(`e${i}`));
+      got.push(...(await take(fast.sub, 1)));
+    }
+    expect(got).toEqual(Array.from({ length: 6 }, (_, i) => `e${i}`));
+    expect(await take(slow.sub, 10)).toEqual([{ end: 'SUBSCRIBER_TOO_SLOW' }]);
+    expect(slow.closed()).toBe(1);
+    await fast.sub.return();
+    expect(log.stats().watchers).toBe(0);
+    const next = subscriber(await log.head('u'), { resuming: false, queueMax: 3 });
+    await log.append('u', event('again'));
+    expect(await take(next.sub, 1)).toEqual(['again']);
+    await next.sub.return();
+    expect(log.stats().watchers).toBe(0);
+  });
+});
