@@ -51,8 +51,18 @@ export function sharedFrames(fanout: SubscriptionFanout): SharedFrames {
     attach(wsServer) {
       wsServer.on('connection', (ws: WebSocket) => {
         const send = ws.send.bind(ws);
-        ws.send = ((data: unknown, ...rest: unknown[]) =>
-          (send as (...a: unknown[]) => void)(typeof data === 'string' ? expand(data) : data, ...rest)) as WebSocket['send'];
+        ws.send = ((data: unknown, ...rest: unknown[]) => {
+          // Direct frames queued for this socket go first: a subscription's later message never overtakes them.
+          sinks.get(ws)?.flush();
+          (send as (...a: unknown[]) => void)(typeof data === 'string' ? expand(data) : data, ...rest);
+        }) as WebSocket['send'];
+        for (const method of ['ping', 'pong', 'close'] as const) {
+          const original = ws[method].bind(ws) as (...a: unknown[]) => void;
+          (ws as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+            sinks.get(ws)?.flush();
+            original(...args);
+          };
+        }
       });
     },
     expand,
@@ -62,10 +72,18 @@ export function sharedFrames(fanout: SubscriptionFanout): SharedFrames {
 /**
  * A graphql-transport-ws socket that shared results are written to
  * directly: the subscriber's frame is its own prefix, the payload's JSON
- * and `}`, sent at once when the event is read, instead of going through
+ * and `}`, sent when the event is read, instead of going through
  * graphql-ws's per-message path (an awaited `onNext`, the result copied,
  * the message validated and stringified, a promise per send). graphql-ws
  * still sends everything else (errors, complete) and owns the subscription.
+ *
+ * The frames one socket gets in one step (an event reaches all of a
+ * connection's subscriptions at once) are written as one buffer of whole
+ * WebSocket text frames, at the end of the step (a microtask), and before
+ * anything else ws sends on that socket: one write instead of ws's two per
+ * frame, and the payload's bytes encoded once per event. Only on a socket
+ * without extensions (no permessage-deflate: the gateway never enables it),
+ * where ws writes every frame as is; otherwise each frame goes through ws.
  *
  * Back-pressure is the same as graphql-ws's awaited send: while the socket
  * holds more unsent bytes than its high-water mark (the client does not
@@ -76,6 +94,10 @@ export class FrameSink {
   readonly #ws: WebSocket;
   readonly #tcp: DrainingSocket | undefined;
   #waiters: (() => void)[] = [];
+  /** Frames of this step not written yet: prefix, payload, prefix, payload, ... */
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  readonly #flush = (): void => this.flush();
 
   constructor(ws: WebSocket) {
     this.#ws = ws;
@@ -99,10 +121,58 @@ export class FrameSink {
     });
   }
 
-  /** Sends one text frame if the socket is open. */
-  send(text: string): void {
-    if (this.#ws.readyState === this.#ws.OPEN) this.#ws.send(text);
+  /** Queues one text frame, `prefix` + `payload` + `}`, if the socket is open. */
+  send(prefix: Buffer, payload: Buffer): void {
+    if (this.#ws.readyState !== this.#ws.OPEN) return;
+    if (!this.#tcp || this.#ws.extensions !== '') {
+      this.#ws.send(Buffer.concat([prefix, payload, CLOSING_BRACE]), { binary: false });
+      return;
+    }
+    if (this.#pending.length === 0) queueMicrotask(this.#flush);
+    this.#pending.push(prefix, payload);
+    this.#pendingBytes += prefix.length + payload.length + 1;
   }
+
+  /** Writes the queued frames now (also called before ws sends anything else on this socket, so the order holds). */
+  flush(): void {
+    const pending = this.#pending;
+    if (pending.length === 0) return;
+    this.#pending = [];
+    const bytes = this.#pendingBytes;
+    this.#pendingBytes = 0;
+    if (this.#ws.readyState !== this.#ws.OPEN || !this.#tcp) return;
+    const out = Buffer.allocUnsafe(bytes + (pending.length / 2) * 10);
+    let at = 0;
+    for (let i = 0; i < pending.length; i += 2) {
+      const prefix = pending[i]!;
+      const payload = pending[i + 1]!;
+      at = writeTextHeader(out, at, prefix.length + payload.length + 1);
+      at += prefix.copy(out, at);
+      at += payload.copy(out, at);
+      out[at++] = 0x7d; // }
+    }
+    (this.#tcp as unknown as { write(chunk: Buffer): boolean }).write(out.subarray(0, at));
+  }
+}
+
+const CLOSING_BRACE = Buffer.from('}');
+
+/** Writes the header of an unmasked, final text frame of `length` bytes (RFC 6455 5.2); returns the offset after it. */
+function writeTextHeader(out: Buffer, at: number, length: number): number {
+  out[at] = 0x81;
+  if (length <= 125) {
+    out[at + 1] = length;
+    return at + 2;
+  }
+  if (length <= 0xffff) {
+    out[at + 1] = 126;
+    out.writeUInt16BE(length, at + 2);
+    return at + 4;
+  }
+  out[at + 1] = 127;
+  out.writeUInt32BE(Math.floor(length / 2 ** 32), at + 2);
+  out.writeUInt32BE(length >>> 0, at + 6);
+  return at + 10;
 }
 
 /** What FrameSink needs of the TCP socket under a WebSocket. */
@@ -114,8 +184,8 @@ interface DrainingSocket {
 /** Where a subscription's shared results go directly: its socket, and the start of its frames. */
 export interface DirectFrames {
   readonly sink: FrameSink;
-  /** `{"id":<the id>,"type":"next","payload":`: what graphql-ws's own `next` message is before its payload. */
-  readonly prefix: string;
+  /** `{"id":<the id>,"type":"next","payload":` in UTF-8: what graphql-ws's own `next` message is before its payload. */
+  readonly prefix: Buffer;
 }
 
 const sinks = new WeakMap<WebSocket, FrameSink>();
@@ -124,5 +194,5 @@ const sinks = new WeakMap<WebSocket, FrameSink>();
 export function directFrames(ws: WebSocket, id: string): DirectFrames {
   let sink = sinks.get(ws);
   if (!sink) sinks.set(ws, (sink = new FrameSink(ws)));
-  return { sink, prefix: `{"id":${JSON.stringify(id)},"type":"next","payload":` };
+  return { sink, prefix: Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`) };
 }

@@ -16,6 +16,11 @@
  * The result of a group is keyed by the user, so one user's events never
  * reach another user's subscribers even with identical documents. The final
  * item of an abnormal end (QueueEnd) is executed per subscriber, as before.
+ *
+ * Over graphql-transport-ws a shared result does not go through graphql-ws
+ * at all: the subscriber's stream takes it from its log reader in the same
+ * step as the read and writes the subscriber's frame (its id around the
+ * shared JSON) to the socket ({@link SubscriptionFanout.deliverDirectly}).
  */
 import { createSourceEventStream, execute, print, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { LogSubscriber } from '../events/log-subscriber.js';
@@ -64,7 +69,8 @@ export class SubscriptionFanout {
   readonly #documentText = new WeakMap<DocumentNode, string>();
   /** Subscriptions whose shared results are written straight to their socket, by their execution args. */
   readonly #direct = new WeakMap<ExecutionArgs, DirectFrames>();
-  readonly #sharedJson = (result: ExecutionResult): string | undefined => (this.isShareable(result) ? this.payloadJson(result) : undefined);
+  readonly #bytes = new WeakMap<ExecutionResult, Buffer>();
+  readonly #sharedBytes = (result: ExecutionResult): Buffer | undefined => (this.isShareable(result) ? this.#payloadBytes(result) : undefined);
   #executions = 0;
   #reused = 0;
   #unshared = 0;
@@ -98,7 +104,7 @@ export class SubscriptionFanout {
         joined.subscribers--;
         if (joined.subscribers === 0 && this.#groups.get(key) === joined) this.#groups.delete(key);
       },
-      frames ? { frames, json: this.#sharedJson } : undefined,
+      frames ? { frames, bytes: this.#sharedBytes } : undefined,
     );
   };
 
@@ -138,6 +144,16 @@ export class SubscriptionFanout {
       this.#json.set(result, json);
     }
     return json;
+  }
+
+  /** The UTF-8 bytes of {@link payloadJson}, encoded once for every direct frame. */
+  #payloadBytes(result: ExecutionResult): Buffer {
+    let bytes = this.#bytes.get(result);
+    if (bytes === undefined) {
+      bytes = Buffer.from(this.payloadJson(result));
+      this.#bytes.set(result, bytes);
+    }
+    return bytes;
   }
 
   stats(): FanoutStats {
@@ -184,6 +200,12 @@ export class SubscriptionFanout {
 
 const DONE: IteratorResult<ExecutionResult> = Object.freeze({ value: undefined, done: true });
 
+/** A subscription's direct frames, and the shared payload's bytes of a result (undefined: not shared, send through graphql-ws). */
+interface DirectTarget {
+  frames: DirectFrames;
+  bytes: (result: ExecutionResult) => Buffer | undefined;
+}
+
 /**
  * A subscriber's stream of the user's log mapped item by item, like
  * {@link MappedStream}, but taking the items synchronously as they are read
@@ -196,7 +218,7 @@ const DONE: IteratorResult<ExecutionResult> = Object.freeze({ value: undefined, 
 class LogStream implements AsyncIterableIterator<ExecutionResult> {
   readonly #source: LogSubscriber;
   readonly #map: (item: unknown) => PromiseOrValue<ExecutionResult>;
-  readonly #direct: { frames: DirectFrames; json: (result: ExecutionResult) => string | undefined } | undefined;
+  readonly #direct: DirectTarget | undefined;
   #onClose: (() => void) | undefined;
   #closed = false;
   #waiting: { resolve: (result: IteratorResult<ExecutionResult>) => void; reject: (error: unknown) => void } | undefined;
@@ -207,7 +229,7 @@ class LogStream implements AsyncIterableIterator<ExecutionResult> {
     source: LogSubscriber,
     map: (item: unknown) => PromiseOrValue<ExecutionResult>,
     onClose: () => void,
-    direct: { frames: DirectFrames; json: (result: ExecutionResult) => string | undefined } | undefined,
+    direct: DirectTarget | undefined,
   ) {
     this.#source = source;
     this.#map = map;
@@ -263,9 +285,9 @@ class LogStream implements AsyncIterableIterator<ExecutionResult> {
         return;
       }
       if (direct && !(result instanceof Promise)) {
-        const json = direct.json(result);
-        if (json !== undefined) {
-          direct.frames.sink.send(`${direct.frames.prefix}${json}}`);
+        const bytes = direct.bytes(result);
+        if (bytes !== undefined) {
+          direct.frames.sink.send(direct.frames.prefix, bytes);
           continue;
         }
       }

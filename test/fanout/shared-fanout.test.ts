@@ -77,6 +77,38 @@ describe('one execution per event for a user\'s subscribers of one operation', (
     socket.close();
     await new Promise((resolve) => socket.once('close', resolve));
   });
+
+  it('direct frames of every length class (up to 125 bytes, 16-bit and 64-bit lengths) arrive whole, in order, with the same payload graphql-ws would send', async () => {
+    const socket = new WebSocket(stack.gateway.wsUrl, 'graphql-transport-ws');
+    const frames: string[] = [];
+    socket.on('message', (data, isBinary) => frames.push(isBinary ? 'binary!' : String(data)));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: AGENT1 } }));
+    await until(() => frames.length === 1, 'connection_ack');
+    socket.send(JSON.stringify({ id: 'n', type: 'subscribe', payload: { query: NARROW } }));
+    socket.send(JSON.stringify({ id: 'f', type: 'subscribe', payload: { query: FULL } }));
+    await untilSubscribed(stack, AGENT1, 2);
+    const sizes = [1, 100, 300, 70_000, 5];
+    sizes.forEach((n, i) =>
+      stack.simulator.publish('agent1', '/v2/me/outbound', {
+        notificationType: 'RecordProcessedAcknowledge',
+        messageType: 'OutboundRecordMessage',
+        referenceId: `len-${i}-${'r'.repeat(n)}`,
+        record: { recordHandle: 6, campaignName: 'Campaign1' },
+      }),
+    );
+    await until(() => frames.length === 1 + 2 * sizes.length, 'two next frames per event', 10_000);
+    const byId = (id: string) => frames.slice(1).map((f) => JSON.parse(f) as { id: string; type: string; payload: { data: Record<string, { referenceId: string }> } }).filter((m) => m.id === id);
+    for (const id of ['n', 'f']) {
+      const messages = byId(id);
+      expect(messages.map((m) => m.type)).toEqual(sizes.map(() => 'next'));
+      expect(messages.map((m) => m.payload.data['outboundRecordEvents']!.referenceId)).toEqual(sizes.map((n, i) => `len-${i}-${'r'.repeat(n)}`));
+    }
+    // The narrow document's frame is exactly what graphql-ws would have made of its result.
+    expect(frames.slice(1).find((f) => f.startsWith('{"id":"n"'))).toBe(JSON.stringify({ id: 'n', type: 'next', payload: { data: { outboundRecordEvents: { referenceId: `len-0-r` } } } }));
+    socket.close();
+    await new Promise((resolve) => socket.once('close', resolve));
+  });
 });
 
 describe('every transport shares the group', () => {
