@@ -53,7 +53,8 @@ export function cometdEventSources(options: CometdEventSourceOptions) {
           }
         },
         backoff: options.backoff,
-        logger: logger.child({ user: user.key }),
+        logger,
+        logFields: { user: user.key },
       });
       return {
         get state() {

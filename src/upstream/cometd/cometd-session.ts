@@ -16,6 +16,7 @@ import { Backoff } from './backoff.js';
 import { describeFailure, isRefusedHandshake, isUnauthorisedHttp } from './failures.js';
 import { loggableError, loggableUrl } from './loggable.js';
 import { SessionCometD } from './session-cometd.js';
+import { BoundLog, type SessionLog } from './session-log.js';
 import { CometdSessionError } from './session-error.js';
 import { RESPONSE_TOO_LARGE } from '../bounded-response.js';
 import type { BayeuxAgents } from './bayeux-agents.js';
@@ -77,6 +78,8 @@ export interface CometdSessionOptions {
   disposeTimeoutMs?: number;
   /** pino logger. @default silent */
   logger?: Logger;
+  /** Fields added to every line the session logs (e.g. the user's key), instead of a child logger per session. */
+  logFields?: Readonly<Record<string, unknown>>;
 }
 
 interface Deferred {
@@ -102,7 +105,7 @@ export class CometdSession {
   readonly #maxResponseBytes: number;
   readonly #disposeTimeoutMs: number;
   readonly #agents: BayeuxAgents | undefined;
-  readonly #logger: Logger;
+  readonly #logger: SessionLog;
   readonly #name = `gws-cometd-${++sessionCount}`;
   readonly #backoffSettings: { initialMs: number; maxMs: number };
   /** Delays after failed handshakes and connects; reset by a successful connect. */
@@ -111,7 +114,8 @@ export class CometdSession {
   readonly #subscribeBackoff: Backoff;
   readonly #timers = new Set<NodeJS.Timeout>();
   /** Aborted on dispose; handed to `reauthenticate`. */
-  readonly #lifetime = new AbortController();
+  // Made on first need (a re-authentication is rare): an AbortController costs a few hundred bytes per idle session.
+  #lifetime: AbortController | undefined;
 
   #state: CometdSessionState = 'connecting';
   #client: SessionCometD | undefined;
@@ -144,7 +148,7 @@ export class CometdSession {
     this.#maxResponseBytes = options.maxResponseBytes ?? 1_048_576;
     this.#disposeTimeoutMs = options.disposeTimeoutMs ?? 2_000;
     this.#agents = options.agents;
-    this.#logger = (options.logger ?? silentLogger).child({ component: 'cometd-session', session: this.#name });
+    this.#logger = new BoundLog(options.logger ?? silentLogger, { ...options.logFields, component: 'cometd-session', session: this.#name });
     this.#backoffSettings = { initialMs: options.backoff?.initialMs ?? 500, maxMs: options.backoff?.maxMs ?? 30_000 };
     this.#backoff = new Backoff(this.#backoffSettings);
     this.#subscribeBackoff = new Backoff(this.#backoffSettings);
@@ -218,7 +222,9 @@ export class CometdSession {
 
     client.addListener('/meta/handshake', (message: MetaMessage) => this.#onHandshake(message));
     client.addListener('/meta/connect', (message: MetaMessage) => this.#onConnect(message));
-    client.addListener('/meta/unsuccessful', (message: MetaMessage) => this.#onUnsuccessful(message));
+    // No /meta/unsuccessful listener: handshake, connect and subscribe
+    // failures are handled above, the disconnect's in disconnect(), and
+    // nothing is published; a listener costs a few hundred bytes per user.
     return client;
   }
 
@@ -300,13 +306,6 @@ export class CometdSession {
     this.#setState('reconnecting', new Error(`CometD connect failed: ${describeFailure(message)}`));
   }
 
-  #onUnsuccessful(message: MetaMessage): void {
-    if (this.#stopped) return;
-    // Handshake, connect and subscribe failures have their own handling;
-    // this catches the rest (disconnect, publish) for the log.
-    this.#logger.debug({ channel: message.channel, failure: describeFailure(message) }, 'CometD request unsuccessful');
-  }
-
   /** The client's failure policy: runs after the library chose an action and before it acts. */
   #onFailure(message: MetaMessage, info: FailureInfo): void {
     if (this.#stopped) {
@@ -353,7 +352,7 @@ export class CometdSession {
     this.#logger.info({ failure: describeFailure(message) }, 'CometD handshake refused; re-authenticating');
     let retry = false;
     try {
-      retry = await this.#reauthenticate(this.#lifetime.signal);
+      retry = await this.#reauthenticate((this.#lifetime ??= new AbortController()).signal);
     } catch (reason) {
       this.#logger.warn({ err: loggableError(reason) }, 'CometD re-authentication failed');
     }
@@ -416,7 +415,7 @@ export class CometdSession {
 
   async #dispose(): Promise<void> {
     this.#stopped = true;
-    this.#lifetime.abort();
+    this.#lifetime?.abort();
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     const client = this.#client;
@@ -424,7 +423,7 @@ export class CometdSession {
     if (client && transport) {
       if (client.getClientId() !== null && !client.isDisconnected()) {
         // Tell GWS, so it frees the CometD client now rather than on timeout.
-        await disconnect(client, this.#disposeTimeoutMs);
+        await disconnect(client, this.#disposeTimeoutMs, this.#logger);
       }
       // Aborts whatever is still in flight (the held /meta/connect, or a
       // disconnect GWS did not answer in time) and closes the sockets.
@@ -441,17 +440,18 @@ export class CometdSession {
     }
     this.#settleStart(new CometdSessionError('CLOSED', 'CometD session disposed before it connected'));
     this.#setState('closed');
-    this.#logger.info('CometD session closed');
+    this.#logger.info({}, 'CometD session closed');
   }
 }
 
-/** Sends /meta/disconnect; resolves with whether it was acknowledged within `timeoutMs`. */
-function disconnect(client: SessionCometD, timeoutMs: number): Promise<boolean> {
+/** Sends /meta/disconnect; resolves with whether it was acknowledged within `timeoutMs`. A failed one is logged (debug) when `logger` is given. */
+function disconnect(client: SessionCometD, timeoutMs: number, logger?: SessionLog): Promise<boolean> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), timeoutMs);
     try {
-      client.disconnect((reply: Message) => {
+      client.disconnect((reply: MetaMessage) => {
         clearTimeout(timer);
+        if (reply.successful !== true) logger?.debug({ channel: reply.channel, failure: describeFailure(reply) }, 'CometD request unsuccessful');
         resolve(reply.successful === true);
       });
     } catch {

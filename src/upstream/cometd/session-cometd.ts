@@ -5,7 +5,7 @@
  * goes to pino as plain text, so a Bayeux message or request object is never
  * dumped whole.
  */
-import type { Logger } from '../../logger.js';
+import type { SessionLog } from './session-log.js';
 import { CometD, type FailureInfo, type MetaMessage } from './adapter.js';
 
 /** Lets the session amend what the client does after a failure. */
@@ -15,10 +15,10 @@ export type FailurePolicy = (message: MetaMessage, info: FailureInfo) => void;
 export class SessionCometD extends CometD {
   // A plain property, not #private: the base constructor already logs, and
   // reading a #private field before it is initialised throws.
-  private readonly sessionLogger: Logger | undefined;
+  private readonly sessionLogger: SessionLog | undefined;
   readonly #policy: FailurePolicy;
 
-  constructor(name: string, logger: Logger, policy: FailurePolicy) {
+  constructor(name: string, logger: SessionLog, policy: FailurePolicy) {
     super(name);
     this.sessionLogger = logger;
     this.#policy = policy;

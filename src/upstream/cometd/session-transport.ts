@@ -16,7 +16,7 @@ import { request as httpRequest, type ClientRequest, type IncomingMessage } from
 import { request as httpsRequest } from 'node:https';
 import type { CookieJar } from 'tough-cookie';
 import { readBoundedBody, RESPONSE_TOO_LARGE } from '../bounded-response.js';
-import type { Logger } from '../../logger.js';
+import type { SessionLog } from './session-log.js';
 import { LongPollingTransport, XHR_STATE, type XhrLike, type XhrSendPacket } from './adapter.js';
 import { BayeuxAgents } from './bayeux-agents.js';
 import { loggableError } from './loggable.js';
@@ -35,7 +35,7 @@ export interface SessionTransportOptions {
    * transport alone, closed by `close()`
    */
   agents?: BayeuxAgents;
-  logger: Logger;
+  logger: SessionLog;
 }
 
 /** A transport-level failure, stripped of anything the HTTP client keeps (options, headers). */

@@ -102,6 +102,29 @@ describe('CometdSession', () => {
     }
   });
 
+  it('puts logFields, its component and its name on every line it logs, with no child logger of its own', async () => {
+    const server = await fixture();
+    const lines: Record<string, unknown>[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'debug', stream });
+    const child = vi.spyOn(logger, 'child');
+    const { jar } = await jarFor(server, 'alice');
+    const alice = pool.create({ url: server.url, cookieJar: jar, channels: CHANNELS, logger, logFields: { user: 'key-of-alice' } });
+    await alice.session.start();
+    await alice.session.dispose();
+
+    expect(lines.map((l) => l['msg'])).toEqual(expect.arrayContaining(['CometD session starting', 'CometD session state', 'CometD session closed']));
+    for (const line of lines) {
+      expect(line).toMatchObject({ user: 'key-of-alice', component: 'cometd-session', session: expect.stringMatching(/^gws-cometd-\d+$/) });
+    }
+    expect(child).not.toHaveBeenCalled();
+  });
+
   it('sends a refused subscription again, and is connected only once every channel is subscribed', async () => {
     const server = await fixture();
     const { jar } = await jarFor(server, 'alice');
