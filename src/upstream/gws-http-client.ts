@@ -187,7 +187,7 @@ export class GwsHttpClient {
           const request = this.#http(path.replace(/^\//, ''), {
             method,
             headers,
-            cookieJar: session.jar,
+            cookieJar: session.cookies,
             ...(body !== undefined ? { json: body } : {}),
             ...(signal ? { signal } : {}),
           });

@@ -10,8 +10,9 @@
  * another caller has just obtained.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { CookieJar } from 'tough-cookie';
+import type { CookieJar } from 'tough-cookie';
 import { ErrorCode, errorCodeOf, gatewayError } from '../errors.js';
+import { SessionCookies } from './cookie-header.js';
 
 /** CSRF header name and value GWS gave on a GET (gws-notes.md). */
 export interface CsrfToken {
@@ -54,8 +55,10 @@ export class GwsSession {
   readonly key: string;
   /** Kept private to this object; never logged. */
   readonly #authorization: string;
+  /** got's cookie jar of this session: the jar below, with the Cookie header cached until it changes. */
+  readonly cookies = new SessionCookies();
   /** One jar for the session's life: the CometD session holds it too, so a reset empties it in place. */
-  readonly jar = new CookieJar();
+  readonly jar: CookieJar = this.cookies.jar;
   #state: GwsSessionState = { state: 'unverified' };
   #generations = 0;
   #inFlight = 0;
