@@ -270,7 +270,13 @@ export async function runSessions(
   const before = await ctx.gw.call('memory', undefined);
   if (heapProfileFile) await ctx.gw.call('heapSamplingStart', { intervalBytes: 4096 });
   progress(`${label} opening one subscription (and so one CometD session) per user`);
+  // CPU per process while the sessions are set up: on this shared machine the set-up time is mostly how much CPU the gateway gets.
+  const stopSetupCpu = await cpuWindow(ctx.gw, ctx.sim);
   const { fleet, setupMs } = await openFleet(ctx, users, 1, label);
+  const setupCpu = await stopSetupCpu();
+  progress(
+    `${label} set-up CPU: gateway ${(setupCpu.gatewayMs / 1000).toFixed(2)} s (${(setupCpu.gatewayMs / users.length).toFixed(2)} ms per user), simulator ${(setupCpu.simulatorMs / 1000).toFixed(2)} s; cores: gateway ${setupCpu.gateway.toFixed(2)}, simulator ${setupCpu.simulator.toFixed(2)}, load generator ${setupCpu.loadGenerator.toFixed(2)}, other processes ${setupCpu.others?.toFixed(2) ?? '?'}`,
+  );
   try {
     await sleep(1_000);
     const after = await ctx.gw.call('memory', undefined);

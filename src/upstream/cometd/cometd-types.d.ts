@@ -18,8 +18,8 @@ declare module 'cometd' {
     headers?: Record<string, string>;
     /** The JSON array of Bayeux messages. */
     body: string;
-    /** Call with the response text of an HTTP 200. */
-    onSuccess(responseText: string): void;
+    /** Call with the response of an HTTP 200: its text, or the messages already parsed (`convertToMessages` takes an array as it is). */
+    onSuccess(response: string | unknown[]): void;
     /** Call on any other outcome; the transport reads the status from the returned request. */
     onError(reason: string, exception?: unknown): void;
   }

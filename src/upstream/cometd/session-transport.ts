@@ -221,8 +221,10 @@ export class SessionLongPollingTransport extends LongPollingTransport {
 
   #outcome(packet: XhrSendPacket, status: number, statusMessage: string | undefined, body: string): () => void {
     if (status !== 200) return () => packet.onError(statusMessage ?? `HTTP ${status}`);
-    const missing = missingReply(packet.body, body);
-    if (missing === undefined) return () => packet.onSuccess(body);
+    const reply = readReply(packet.body, body);
+    // The parsed array, not the text: the client takes an array as it is instead of parsing the reply a second time.
+    if (reply.ok) return () => packet.onSuccess(reply.messages);
+    const { missing } = reply;
     // The client would wait for this reply for ever (a session stuck
     // handshaking): a reply without it is a failed request, retried with backoff.
     this.#options.logger.warn({ missing }, 'CometD reply without the answer to a request; treated as a transport error');
@@ -311,30 +313,33 @@ function storeCookies(jar: CookieJar, url: string, setCookies: string[] | undefi
   return Promise.all(setCookies.map((cookie) => jar.setCookie(cookie, url).catch(() => undefined))).then(() => undefined);
 }
 
+/** A reply read as JSON: the messages, or which /meta request it leaves unanswered. */
+type ReadReply = { ok: true; messages: unknown[] } | { ok: false; missing: string };
+
 /**
- * The first /meta request of `sentBody` that `replyBody` has no reply to
- * (matched by id, else by channel), or 'a JSON array' when the reply is not
- * one; undefined when every request is answered. /meta/disconnect is let go:
- * a session being disposed does not wait for it.
+ * Parses `replyBody` (once: the client takes the array as it is) and finds
+ * the first /meta request of `sentBody` it has no reply to (matched by id,
+ * else by channel), or 'a JSON array' when the reply is not one.
+ * /meta/disconnect is let go: a session being disposed does not wait for it.
  */
-export function missingReply(sentBody: string, replyBody: string): string | undefined {
+export function readReply(sentBody: string, replyBody: string): ReadReply {
   let sent: unknown;
   let replies: unknown;
   try {
     sent = JSON.parse(sentBody);
     replies = JSON.parse(replyBody);
   } catch {
-    return 'a request (the reply is not JSON)';
+    return { ok: false, missing: 'a request (the reply is not JSON)' };
   }
-  if (!Array.isArray(replies)) return 'a request (the reply is not a JSON array)';
+  if (!Array.isArray(replies)) return { ok: false, missing: 'a request (the reply is not a JSON array)' };
   const answered = replies.filter((r): r is { channel?: unknown; id?: unknown } => typeof r === 'object' && r !== null);
   for (const message of Array.isArray(sent) ? sent : [sent]) {
     const { channel, id } = (message ?? {}) as { channel?: unknown; id?: unknown };
     if (typeof channel !== 'string' || !channel.startsWith('/meta/') || channel === '/meta/disconnect') continue;
     const found = answered.some((r) => r.channel === channel && (id === undefined || r.id === undefined || r.id === id));
-    if (!found) return channel;
+    if (!found) return { ok: false, missing: channel };
   }
-  return undefined;
+  return { ok: true, messages: replies };
 }
 
 function toTransportError(error: unknown): TransportRequestError {
