@@ -65,3 +65,35 @@ it('ends only the slow subscriber, and the fast one gets every event', async () 
   slow.socket.close();
   fast.unsubscribe();
 });
+
+it('a subscriber that stops reading for a while and reads again before its queue overflows gets every event, in order', async () => {
+  const paused = await rawSubscriber(stack.gateway.wsUrl);
+  const fast = subscribe<{ outboundRecordEvents: { referenceId: string } }>(stack.wsClient(AGENT1), QUERY);
+  await untilSubscribed(stack, AGENT1, 2);
+  const tcp = (paused.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+  tcp.pause();
+  // 45 events of 1 MB (below the queue bound of 50): more than the kernel buffers of a loopback socket take (up to
+  // about 36 MB here), so the gateway stops taking this subscriber's events until the socket drains.
+  const big = 'D'.repeat(1024 * 1024);
+  const total = 45;
+  for (let i = 0; i < total; i += 5) {
+    for (let j = i; j < i + 5; j++) {
+      stack.simulator.publish('agent1', '/v2/me/outbound', {
+        notificationType: 'RecordRejectAcknowledge',
+        messageType: 'OutboundRecordMessage',
+        referenceId: `pause-${j}`,
+        record: { recordHandle: 1, campaignName: big },
+      });
+    }
+    await fast.waitFor(i + 5, 20_000);
+  }
+  tcp.resume();
+  const deadline = Date.now() + 20_000;
+  while (paused.messages.filter((m) => m.type === 'next').length < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const refs = paused.messages
+    .filter((m) => m.type === 'next')
+    .map((m) => (m.payload as { data?: { outboundRecordEvents?: { referenceId?: string } } }).data?.outboundRecordEvents?.referenceId);
+  expect(refs).toEqual(Array.from({ length: total }, (_, i) => `pause-${i}`));
+  paused.socket.close();
+  fast.unsubscribe();
+});
