@@ -170,7 +170,7 @@ export function renderReport(r: BenchResults, previousPath: string): string {
     `- (a) sends the update seed's UpdateRecord as agent1 four ways. **direct**: \`POST /api/v2/me/outbound-records/6\` to the simulator with the body the gateway builds for the same variables ` +
       '(`buildUpstreamRequest`), Basic auth, the JSESSIONID cookie and the CSRF header from one `GET /api/v2/me`. ' +
       '**proxy-got** (baseline b) and **proxy-undici** (c): the same POST with Basic auth only, to a minimal `node:http` proxy (bench/proxy-child.ts) that adds the session cookie and CSRF token ' +
-      '(its own `GET /api/v2/me` per credential, the cookie replaced on `Set-Cookie`, one re-bootstrap on 401/403) and forwards it with got 14 (one `got.extend` instance) or undici (`request` on an `Agent`), ' +
+      '(its own `GET /api/v2/me` per credential, the cookie replaced on `Set-Cookie`, one re-bootstrap on 401/403) and forwards it with got 14 (one `got.extend` instance, with the fix of its per-request native options that the gateway has too, src/upstream/got-native-options.ts, so that both pay the same got) or undici (`request` on an `Agent`), ' +
       'and the answer back as it came: no GraphQL, no validation, no logging. ' +
       '**gateway**: `mutation updateRecord(recordHandle: 6, input: {...seed}) { operationName referenceId statusCode }` ' +
       '(acknowledgement not selected, so no CometD session is involved). Every response is checked for statusCode 0. ' +

@@ -89,11 +89,34 @@ function createNativeRequestOptions(this: Options): NativeOptions {
   return result as NativeOptions;
 }
 
-let installed = false;
+let installed: boolean | undefined;
 
-/** Installs the method once per process (the REST client does, when created). */
-export function installCheapNativeRequestOptions(): void {
-  if (installed) return;
-  installed = true;
-  Options.prototype.createNativeRequestOptions = createNativeRequestOptions;
+/**
+ * Installs the method once per process (the REST client does, when created),
+ * after checking that it answers as got's own on the REST client's kind of
+ * request: another got version whose internals moved keeps got's method
+ * (slower, never wrong). Returns whether the replacement is in place.
+ */
+export function installCheapNativeRequestOptions(): boolean {
+  installed ??= answersAsGot();
+  if (installed) Options.prototype.createNativeRequestOptions = createNativeRequestOptions;
+  return installed;
+}
+
+/** Key for key, the replacement's options against got's, for a POST like the REST client's and a GET over HTTPS. */
+export function answersAsGot(original: (this: Options) => NativeOptions = gotCreateNativeRequestOptions): boolean {
+  try {
+    const samples = [
+      new Options('http://127.0.0.1:8090/api/v2/me/outbound-records/6', { method: 'POST', headers: { accept: 'application/json' }, json: { a: 1 } }),
+      new Options('https://gws.example.com/api/v2/me', { https: { rejectUnauthorized: false }, timeout: { connect: 1_000 } }),
+    ];
+    return samples.every((options) => {
+      const ours = createNativeRequestOptions.call(options) as Record<string, unknown>;
+      const gots = original.call(options) as Record<string, unknown>;
+      const keys = Object.keys(gots);
+      return keys.length === Object.keys(ours).length && keys.every((key) => key in ours && Object.is(ours[key], gots[key]));
+    });
+  } catch {
+    return false;
+  }
 }

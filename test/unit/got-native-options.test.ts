@@ -6,7 +6,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { Options, type OptionsInit } from 'got';
 import { describe, expect, it } from 'vitest';
-import { gotCreateNativeRequestOptions, installCheapNativeRequestOptions } from '../../src/upstream/got-native-options.js';
+import { answersAsGot, gotCreateNativeRequestOptions, installCheapNativeRequestOptions } from '../../src/upstream/got-native-options.js';
 
 installCheapNativeRequestOptions();
 
@@ -42,5 +42,19 @@ describe('createNativeRequestOptions: the replacement answers as got does', () =
 
   it('is installed on got\'s Options', () => {
     expect(Options.prototype.createNativeRequestOptions).not.toBe(gotCreateNativeRequestOptions);
+  });
+
+  it('checks itself against got before it is installed: a got whose options differ keeps its own method', () => {
+    expect(answersAsGot()).toBe(true);
+    // A got version that added a key to the native options (its internals moved): the replacement would drop it.
+    const newerGot = function (this: Options) {
+      return { ...gotCreateNativeRequestOptions.call(this), signal: undefined, newOption: 1 };
+    } as typeof gotCreateNativeRequestOptions;
+    expect(answersAsGot(newerGot)).toBe(false);
+    // One that computes a value otherwise.
+    const otherGot = function (this: Options) {
+      return { ...gotCreateNativeRequestOptions.call(this), method: 'PUT' };
+    } as typeof gotCreateNativeRequestOptions;
+    expect(answersAsGot(otherGot)).toBe(false);
   });
 });
