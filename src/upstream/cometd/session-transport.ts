@@ -64,20 +64,49 @@ interface Target {
   path: string;
 }
 
+/** What an exchange hands back to its transport (one pair of functions per transport, not per request). */
+interface ExchangeOwner {
+  settle: (exchange: Exchange, outcome: () => void) => void;
+  receive: (exchange: Exchange, response: IncomingMessage) => void;
+}
+
+// The request's listeners and its timer are module functions that find their
+// exchange on the request (or get it as the timer's argument): a held
+// /meta/connect then carries no closures of its own.
+const EXCHANGE = Symbol('cometd-exchange');
+type ExchangeRequest = ClientRequest & { [EXCHANGE]?: Exchange };
+
+function onRequestError(this: ExchangeRequest, error: Error): void {
+  this[EXCHANGE]?.fail(toTransportError(error));
+}
+
+function onRequestResponse(this: ExchangeRequest, response: IncomingMessage): void {
+  const exchange = this[EXCHANGE];
+  if (exchange) exchange.owner.receive(exchange, response);
+  else response.destroy();
+}
+
+function onBackstopTimeout(exchange: Exchange, timeoutMs: number): void {
+  exchange.fail(new TransportRequestError(`no reply within ${timeoutMs} ms`, 'ETIMEDOUT'));
+}
+
 /** One request in flight, shaped as the XMLHttpRequest RequestTransport reads. */
 class Exchange implements XhrLike {
   readyState: number = XHR_STATE.OPENED;
   status = 0;
+  readonly packet: XhrSendPacket;
+  readonly owner: ExchangeOwner;
+  /** The jar and target of the request, once sent. */
+  jar: CookieJar | undefined;
+  target: Target | undefined;
   #request: ClientRequest | undefined;
   #body: { abandon(): void } | undefined;
   #timer: NodeJS.Timeout | undefined;
   #done = false;
-  readonly #finished: (exchange: Exchange, outcome: () => void) => void;
-  readonly #packet: XhrSendPacket;
 
-  constructor(packet: XhrSendPacket, finished: (exchange: Exchange, outcome: () => void) => void) {
-    this.#packet = packet;
-    this.#finished = finished;
+  constructor(packet: XhrSendPacket, owner: ExchangeOwner) {
+    this.packet = packet;
+    this.owner = owner;
   }
 
   get done(): boolean {
@@ -90,9 +119,13 @@ class Exchange implements XhrLike {
     this.fail(new TransportRequestError('request aborted', 'ERR_ABORTED'), true);
   }
 
-  attach(request: ClientRequest, timeoutMs: number, onTimeout: () => void): void {
+  /** Takes the request sent for this exchange: its listeners, and the backstop timeout. */
+  attach(request: ExchangeRequest, timeoutMs: number): void {
     this.#request = request;
-    this.#timer = setTimeout(onTimeout, timeoutMs);
+    request[EXCHANGE] = this;
+    request.on('error', onRequestError);
+    request.on('response', onRequestResponse);
+    this.#timer = setTimeout(onBackstopTimeout, timeoutMs, this, timeoutMs);
     this.#timer.unref();
   }
 
@@ -109,8 +142,8 @@ class Exchange implements XhrLike {
     this.#timer = undefined;
     this.#request = undefined;
     this.#body = undefined;
-    if (isAsync) queueMicrotask(() => this.#finished(this, outcome));
-    else this.#finished(this, outcome);
+    if (isAsync) queueMicrotask(() => this.owner.settle(this, outcome));
+    else this.owner.settle(this, outcome);
   }
 
   /** Ends the exchange as failed and frees its socket (destroyed: it may be mid-reply). */
@@ -118,7 +151,7 @@ class Exchange implements XhrLike {
     if (this.#done) return;
     const request = this.#request;
     this.#body?.abandon();
-    const packet = this.#packet;
+    const packet = this.packet;
     this.finish(() => packet.onError(error.message, error), isAsync);
     request?.destroy();
   }
@@ -131,6 +164,10 @@ export class SessionLongPollingTransport extends LongPollingTransport {
   readonly #ownAgents: boolean;
   readonly #inFlight = new Set<Exchange>();
   #target: Target | undefined;
+  readonly #owner: ExchangeOwner = {
+    settle: (exchange, outcome) => this.#settled(exchange, outcome),
+    receive: (exchange, response) => this.#onResponse(exchange, response),
+  };
   #drained: (() => void) | undefined;
   #closed = false;
 
@@ -147,7 +184,7 @@ export class SessionLongPollingTransport extends LongPollingTransport {
   }
 
   override xhrSend(packet: XhrSendPacket): XhrLike {
-    const exchange = new Exchange(packet, (done, outcome) => this.#settled(done, outcome));
+    const exchange = new Exchange(packet, this.#owner);
     if (this.#closed) {
       // Answered asynchronously, as a real request would be, so the client's
       // failure handling runs after it has recorded this request.
@@ -159,10 +196,10 @@ export class SessionLongPollingTransport extends LongPollingTransport {
       const jar = this.#options.cookieJar();
       const target = this.#targetOf(packet.url);
       if (jar.store.synchronous) {
-        this.#send(exchange, packet, target, jar, jar.getCookieStringSync(target.url));
+        this.#send(exchange, target, jar, jar.getCookieStringSync(target.url));
       } else {
         jar.getCookieString(target.url).then(
-          (cookie) => this.#send(exchange, packet, target, jar, cookie),
+          (cookie) => this.#send(exchange, target, jar, cookie),
           (error: unknown) => exchange.fail(toTransportError(error)),
         );
       }
@@ -172,8 +209,11 @@ export class SessionLongPollingTransport extends LongPollingTransport {
     return exchange;
   }
 
-  #send(exchange: Exchange, packet: XhrSendPacket, target: Target, jar: CookieJar, cookie: string): void {
+  #send(exchange: Exchange, target: Target, jar: CookieJar, cookie: string): void {
     if (exchange.done) return; // aborted while the jar was read
+    const { packet } = exchange;
+    exchange.jar = jar;
+    exchange.target = target;
     const headers = this.#headers(packet, cookie);
     const send = target.https ? httpsRequest : httpRequest;
     const request = send({
@@ -184,17 +224,13 @@ export class SessionLongPollingTransport extends LongPollingTransport {
       headers,
       agent: this.#agents.for(target.https ? 'https:' : 'http:'),
     });
-    const timeoutMs = this.#timeoutMs();
-    exchange.attach(request, timeoutMs, () =>
-      exchange.fail(new TransportRequestError(`no reply within ${timeoutMs} ms`, 'ETIMEDOUT')),
-    );
-    request.on('error', (error) => exchange.fail(toTransportError(error)));
-    request.on('response', (response) => this.#onResponse(exchange, packet, target, jar, response));
+    exchange.attach(request, this.#timeoutMs());
     request.end(packet.body);
   }
 
-  #onResponse(exchange: Exchange, packet: XhrSendPacket, target: Target, jar: CookieJar, response: IncomingMessage): void {
-    if (exchange.done) {
+  #onResponse(exchange: Exchange, response: IncomingMessage): void {
+    const { packet, target, jar } = exchange;
+    if (exchange.done || !target || !jar) {
       response.destroy();
       return;
     }
