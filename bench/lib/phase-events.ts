@@ -91,6 +91,19 @@ async function openFleet(ctx: EventsContext, users: readonly DemoUser[], subsPer
   return { fleet, setupMs };
 }
 
+/** A fan-out run's report: what was measured, and the fleet's connections and failures (the lingering clients are counted after closing). */
+function fanoutRun(fleet: Fleet, measured: Pick<FanoutRun, 'transport' | 'subscriptions' | 'users' | 'setupMs' | 'memory' | 'deliveries'>): FanoutRun {
+  const failures = fleet.failures;
+  return {
+    ...measured,
+    lingeringBayeuxClients: 0,
+    connections: fleet.connections,
+    subscriptionErrors: failures.errors,
+    subscriptionEnds: failures.ended,
+    errorSamples: [...failures.samples],
+  };
+}
+
 /**
  * Closes the fleet and waits until the gateway holds no subscription or
  * CometD session. Bayeux clients the simulator still has a few seconds later
@@ -239,20 +252,7 @@ export async function runFanout(ctx: EventsContext, o: FanoutOptions): Promise<{
       await deliver(ctx, fleet, { label: 'paced (profiled, not reported)', tag: `${tag}x`, usernames, subsPerUser, rounds: 3, roundMs: first.roundMs });
       cpuProfile = await ctx.gw.call('cpuProfileStop', { file: o.cpuProfileFile }, 60_000);
     }
-    const failures = fleet.failures;
-    const run: FanoutRun = {
-      transport,
-      lingeringBayeuxClients: 0,
-      subscriptions: o.subscriptions,
-      users: o.users.length,
-      connections: fleet.connections,
-      setupMs,
-      memory,
-      deliveries,
-      subscriptionErrors: failures.errors,
-      subscriptionEnds: failures.ended,
-      errorSamples: [...failures.samples],
-    };
+    const run = fanoutRun(fleet, { transport, subscriptions: o.subscriptions, users: o.users.length, setupMs, memory, deliveries });
     run.lingeringBayeuxClients = await closeFleet(ctx, fleet, label);
     return { run, ...(heapProfile ? { heapProfile } : {}), ...(cpuProfile ? { cpuProfile } : {}) };
   } catch (error) {
@@ -336,19 +336,7 @@ export async function runOneUserFanout(ctx: EventsContext, o: OneUserOptions): P
       );
     }
     await ctx.gw.call('fanout', { sharing: true });
-    const failures = fleet.failures;
-    const run: FanoutRun = {
-      lingeringBayeuxClients: 0,
-      subscriptions: o.subscriptions,
-      users: 1,
-      connections: fleet.connections,
-      setupMs,
-      memory,
-      deliveries,
-      subscriptionErrors: failures.errors,
-      subscriptionEnds: failures.ended,
-      errorSamples: [...failures.samples],
-    };
+    const run = fanoutRun(fleet, { subscriptions: o.subscriptions, users: 1, setupMs, memory, deliveries });
     run.lingeringBayeuxClients = await closeFleet(ctx, fleet, label);
     return { run };
   } catch (error) {

@@ -7,7 +7,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { DemoUser } from '../../src/simulator/index.js';
-import { epochMs } from './clock.js';
+import { FleetTally, type FleetFailures } from './fleet-tally.js';
 import { basicAuth } from './users.js';
 
 export const SUBSCRIPTION_QUERY = 'subscription Bench { outboundRecordEvents { referenceId notificationType record { recordHandle } } }';
@@ -29,13 +29,7 @@ type BenchEvent = { outboundRecordEvents?: { referenceId?: string | null } };
 export class SubscriberFleet {
   readonly #clients: Client[] = [];
   #subscriptions = 0;
-  #errors = 0;
-  #ended = 0;
-  readonly #errorSamples: string[] = [];
-  #tag: string | undefined;
-  #offsetMs = 0;
-  #received = 0;
-  #latencies: number[] = [];
+  readonly #tally = new FleetTally();
 
   get connections(): number {
     return this.#clients.length;
@@ -46,24 +40,21 @@ export class SubscriberFleet {
   }
 
   /** Subscription errors (error results, sink errors) and completions the server sent. */
-  get failures(): { errors: number; ended: number; samples: readonly string[] } {
-    return { errors: this.#errors, ended: this.#ended, samples: this.#errorSamples };
+  get failures(): FleetFailures {
+    return this.#tally.failures;
   }
 
   /** Starts counting deliveries of events tagged `tag`; `offsetMs` = simulator clock - this clock. */
   measure(tag: string, offsetMs: number): void {
-    this.#tag = tag;
-    this.#offsetMs = offsetMs;
-    this.#received = 0;
-    this.#latencies = [];
+    this.#tally.measure(tag, offsetMs);
   }
 
   get received(): number {
-    return this.#received;
+    return this.#tally.received;
   }
 
   get latencies(): readonly number[] {
-    return this.#latencies;
+    return this.#tally.latencies;
   }
 
   /** Opens the sockets and subscribes; resolves once every socket is acknowledged and every subscribe is sent. */
@@ -125,26 +116,11 @@ export class SubscriberFleet {
     client.subscribe<BenchEvent>(
       { query: SUBSCRIPTION_QUERY },
       {
-        next: (result) => {
-          if (result.errors) return this.#fail(`error result: ${JSON.stringify(result.errors).slice(0, 300)}`);
-          const referenceId = result.data?.outboundRecordEvents?.referenceId;
-          if (!referenceId || this.#tag === undefined) return;
-          const [tag, , sentAt] = referenceId.split(':');
-          if (tag !== this.#tag) return; // a late delivery of an earlier measurement
-          this.#received++;
-          this.#latencies.push(epochMs() - Number(sentAt) + this.#offsetMs);
-        },
-        error: (error) => this.#fail(`sink error: ${describe(error)}`),
-        complete: () => {
-          this.#ended++;
-        },
+        next: (result) => this.#tally.result(result),
+        error: (error) => this.#tally.fail(`sink error: ${describe(error)}`),
+        complete: () => this.#tally.ended(),
       },
     );
-  }
-
-  #fail(message: string): void {
-    this.#errors++;
-    if (this.#errorSamples.length < 5) this.#errorSamples.push(message);
   }
 }
 

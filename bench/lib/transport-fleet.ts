@@ -7,7 +7,7 @@
  */
 import { Agent, request, type IncomingMessage } from 'node:http';
 import type { DemoUser } from '../../src/simulator/index.js';
-import { epochMs } from './clock.js';
+import { FleetTally, type FleetFailures } from './fleet-tally.js';
 import { SubscriberFleet, SUBSCRIPTION_QUERY, type FleetPlan } from './subscriber-fleet.js';
 import { basicAuth } from './users.js';
 
@@ -23,7 +23,7 @@ const ACCEPT: Record<Exclude<FleetTransport, 'graphql-ws'>, string> = {
 export interface Fleet {
   readonly connections: number;
   readonly subscriptions: number;
-  readonly failures: { errors: number; ended: number; samples: readonly string[] };
+  readonly failures: FleetFailures;
   readonly received: number;
   readonly latencies: readonly number[];
   measure(tag: string, offsetMs: number): void;
@@ -43,13 +43,7 @@ export class HttpStreamFleet implements Fleet {
   readonly #agent = new Agent({ keepAlive: false, maxSockets: Infinity });
   readonly #responses = new Set<IncomingMessage>();
   readonly #aborts: (() => void)[] = [];
-  #errors = 0;
-  #ended = 0;
-  readonly #errorSamples: string[] = [];
-  #tag: string | undefined;
-  #offsetMs = 0;
-  #received = 0;
-  #latencies: number[] = [];
+  readonly #tally = new FleetTally();
 
   constructor(transport: 'sse' | 'multipart') {
     this.#transport = transport;
@@ -63,23 +57,20 @@ export class HttpStreamFleet implements Fleet {
     return this.#aborts.length;
   }
 
-  get failures(): { errors: number; ended: number; samples: readonly string[] } {
-    return { errors: this.#errors, ended: this.#ended, samples: this.#errorSamples };
+  get failures(): FleetFailures {
+    return this.#tally.failures;
   }
 
   get received(): number {
-    return this.#received;
+    return this.#tally.received;
   }
 
   get latencies(): readonly number[] {
-    return this.#latencies;
+    return this.#tally.latencies;
   }
 
   measure(tag: string, offsetMs: number): void {
-    this.#tag = tag;
-    this.#offsetMs = offsetMs;
-    this.#received = 0;
-    this.#latencies = [];
+    this.#tally.measure(tag, offsetMs);
   }
 
   async open(plan: FleetPlan & { httpUrl: string }, onProgress: (opened: number, total: number) => void): Promise<void> {
@@ -135,7 +126,7 @@ export class HttpStreamFleet implements Fleet {
             }
           });
           res.on('end', () => {
-            this.#ended++;
+            this.#tally.ended();
             this.#responses.delete(res);
           });
           res.on('error', () => this.#responses.delete(res));
@@ -144,7 +135,7 @@ export class HttpStreamFleet implements Fleet {
       );
       req.on('timeout', () => req.destroy(new Error(`${this.#transport} stream of ${user.username}: no answer in ${timeoutMs} ms`)));
       req.on('error', (error) => {
-        if (this.#aborts.includes(abort)) this.#fail(`${this.#transport} stream error: ${error.message}`);
+        if (this.#aborts.includes(abort)) this.#tally.fail(`${this.#transport} stream error: ${error.message}`);
         reject(error);
       });
       const abort = (): void => {
@@ -172,20 +163,9 @@ export class HttpStreamFleet implements Fleet {
       const parsed = JSON.parse(json) as Result & { payload?: Result | null };
       result = this.#transport === 'multipart' ? (parsed.payload ?? { errors: (parsed as { errors?: unknown }).errors ?? 'fatal' }) : parsed;
     } catch {
-      this.#fail(`unparsable ${this.#transport} frame: ${json.slice(0, 200)}`);
+      this.#tally.fail(`unparsable ${this.#transport} frame: ${json.slice(0, 200)}`);
       return;
     }
-    if (result.errors) return this.#fail(`error result: ${JSON.stringify(result.errors).slice(0, 300)}`);
-    const referenceId = result.data?.outboundRecordEvents?.referenceId;
-    if (!referenceId || this.#tag === undefined) return;
-    const [tag, , sentAt] = referenceId.split(':');
-    if (tag !== this.#tag) return;
-    this.#received++;
-    this.#latencies.push(epochMs() - Number(sentAt) + this.#offsetMs);
-  }
-
-  #fail(message: string): void {
-    this.#errors++;
-    if (this.#errorSamples.length < 5) this.#errorSamples.push(message);
+    this.#tally.result(result);
   }
 }
