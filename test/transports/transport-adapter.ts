@@ -66,6 +66,17 @@ export interface TransportAdapter {
   dispose?(): Promise<void>;
 }
 
+/** A plain JSON answer (not a stream) as the contract's answer; a body that is not JSON becomes one error saying so. */
+export function jsonAnswer(status: number, text: string): ContractAnswer {
+  let body: Partial<ContractAnswer>;
+  try {
+    body = JSON.parse(text) as Partial<ContractAnswer>;
+  } catch {
+    body = { errors: [{ message: `not JSON: ${text.slice(0, 200)}` }] };
+  }
+  return { status, errors: body.errors ?? [], ...(body.data !== undefined ? { data: body.data } : {}) };
+}
+
 /** `extensions` padded so that JSON.stringify(body) is at least `bytes` long. */
 export function padded(body: Record<string, unknown>, bytes: number | undefined): Record<string, unknown> {
   if (bytes === undefined) return body;

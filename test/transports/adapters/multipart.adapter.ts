@@ -9,7 +9,7 @@
  */
 import { meros } from 'meros/browser';
 import type { ContractAnswer, TransportAdapter } from '../transport-adapter.js';
-import { padded } from '../transport-adapter.js';
+import { jsonAnswer, padded } from '../transport-adapter.js';
 
 const ACCEPT = 'multipart/mixed;boundary="graphql";subscriptionSpec="1.0",application/json';
 
@@ -30,14 +30,7 @@ const multipart: TransportAdapter = {
       });
       const parts = await meros<{ payload?: Partial<ContractAnswer> | null; errors?: ContractAnswer['errors'] }>(response);
       if (parts instanceof Response) {
-        const text = await parts.text();
-        let body: Partial<ContractAnswer>;
-        try {
-          body = JSON.parse(text) as Partial<ContractAnswer>;
-        } catch {
-          body = { errors: [{ message: `not JSON: ${text.slice(0, 200)}` }] };
-        }
-        return { status: response.status, errors: body.errors ?? [], ...(body.data !== undefined ? { data: body.data } : {}) };
+        return jsonAnswer(response.status, await parts.text());
       }
       for await (const part of parts) {
         const json = part.body as { payload?: Partial<ContractAnswer> | null; errors?: ContractAnswer['errors'] };

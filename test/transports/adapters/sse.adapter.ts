@@ -8,7 +8,7 @@
  */
 import { createClient, NetworkError } from 'graphql-sse';
 import type { ContractAnswer, TransportAdapter } from '../transport-adapter.js';
-import { padded } from '../transport-adapter.js';
+import { jsonAnswer, padded } from '../transport-adapter.js';
 
 const sse: TransportAdapter = {
   name: 'SSE',
@@ -30,15 +30,7 @@ const sse: TransportAdapter = {
           error: (error) => {
             const response = error instanceof NetworkError && error.response instanceof Response ? error.response : undefined;
             if (!response) return resolve({ errors: [{ message: String(error) }] });
-            void response.text().then((text: string) => {
-              let parsed: Partial<ContractAnswer> = {};
-              try {
-                parsed = JSON.parse(text) as Partial<ContractAnswer>;
-              } catch {
-                parsed = { errors: [{ message: `not JSON: ${text.slice(0, 200)}` }] };
-              }
-              resolve({ status: response.status, errors: parsed.errors ?? [], ...(parsed.data !== undefined ? { data: parsed.data } : {}) });
-            });
+            void response.text().then((text: string) => resolve(jsonAnswer(response.status, text)));
           },
           complete: () => resolve({ status: 200, errors: [] }),
         });
