@@ -16,8 +16,12 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createLogger } from '../src/logger.js';
+import { EXAMPLE_OPERATIONS } from '../src/playground/examples.js';
 import { DEMO_USERS, startSimulator } from '../src/simulator/index.js';
 import { startRedisServer } from '../test/support/redis-server.js';
+
+/** The playground's CancelRecordByPhoneNumber input (the seed's sample request). */
+const CANCEL_INPUT = (EXAMPLE_OPERATIONS.find((o) => o.name === 'CancelRecordByPhoneNumber')!.variables as { input: Record<string, unknown> }).input;
 
 const check = process.argv.includes('--check');
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -130,17 +134,7 @@ try {
   const mutation = await gql(
     b,
     `mutation($in: CancelRecordInput!) { cancelRecordByPhoneNumber(input: $in) { referenceId statusCode acknowledgement { notificationType } } }`,
-    {
-      in: {
-        applicationId: 134,
-        campaignName: 'Campaign1',
-        callingList: 'CallingList1',
-        phoneNumber: '4100180988',
-        chainAttribute: 'ALL_CHAIN',
-        devicePath: '/devices/57fc644b-c3b8-4ce8-ad82-d7e15c5f0b33',
-        referenceId,
-      },
-    },
+    { in: { ...CANCEL_INPUT, referenceId } },
   );
   say(`2. sent cancelRecordByPhoneNumber through B, which answered ${JSON.stringify(mutation)}`);
   const event = await Promise.race([received, new Promise((_, reject) => setTimeout(() => reject(new Error('no event on A within 10 s')), 10_000))]);
