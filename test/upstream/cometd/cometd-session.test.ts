@@ -63,6 +63,8 @@ describe('CometdSession', () => {
     server.onRequest = (request) => seen.push({ authorization: request.headers.authorization, cookie: request.headers.cookie });
 
     await alice.session.start();
+    // The next long poll may have asked for its headers and not reached the server yet: let it arrive.
+    await waitFor(() => seen.length >= headers.mock.calls.length, 2_000, 'every request that asked for headers arrived');
     expect(seen.length).toBeGreaterThanOrEqual(2);
     expect(headers).toHaveBeenCalledTimes(seen.length);
     for (const request of seen) {
